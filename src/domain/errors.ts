@@ -1,0 +1,51 @@
+/**
+ * Every refusal Keycard can give, as one code union. Edges (Slack, HTTP) translate codes into words;
+ * the domain and services never format text for people beyond `message`, which is for logs and tests.
+ */
+export type DomainErrorCode =
+  /** The named resource is not in the policy file. `details.suggestions` lists close names. */
+  | 'unknown_resource'
+  /** A duration could not be parsed (`30m`, `2h`, `1d`, `90s`). */
+  | 'invalid_duration'
+  /** The requested duration is longer than the resource's maximum. */
+  | 'duration_too_long'
+  /** The requested duration is shorter than the resource's minimum. */
+  | 'duration_too_short'
+  /** A request must say why. */
+  | 'reason_required'
+  /** The policy does not let this person request this resource. */
+  | 'not_allowed_to_request'
+  /** The provider has no identity for this person (no email, no mapping). */
+  | 'unmapped_identity'
+  /** No request with this id. */
+  | 'request_not_found'
+  /** No grant with this id. */
+  | 'grant_not_found'
+  /** The request was already decided (approved, denied, cancelled or expired). */
+  | 'already_decided'
+  /** The person clicking is not an approver of this request. */
+  | 'not_an_approver'
+  /** A requester can never approve their own request. */
+  | 'self_approval'
+  /** This approver already voted on this request. */
+  | 'already_voted'
+  /** The principal already has a pending request for the same resource. */
+  | 'duplicate_request'
+  /** Nobody could approve this request (no approvers resolved besides the requester). */
+  | 'no_approvers';
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: DomainErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isDomainError(error: unknown, code?: DomainErrorCode): error is DomainError {
+  return error instanceof DomainError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { parseDuration } from '../domain/duration.js';
+import type { ProviderKind } from '../providers/types.js';
+import type { Policy, Resource } from './policy.js';
+import { policySchema, type PolicyFile } from './schema.js';
+
+/** A policy problem, naming the file, the path inside it and (where known) the line. */
+export class PolicyError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: Array<{ path: string; message: string; line?: number }>,
+  ) {
+    super(
+      `${file}: invalid policy\n${problems
+        .map((p) => `  - ${p.path || '(top level)'}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`)
+        .join('\n')}`,
+    );
+    this.name = 'PolicyError';
+  }
+}
+
+export type ProviderKinds = ReadonlyMap<string, ProviderKind<unknown, unknown>>;
+
+export function loadPolicyFile(file: string, kinds: ProviderKinds): Policy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new PolicyError(file, [{ path: '', message: `cannot read the file: ${(error as Error).message}` }]);
+  }
+  return parsePolicy(text, file, kinds);
+}
+
+export function parsePolicy(text: string, file: string, kinds: ProviderKinds): Policy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new PolicyError(
+      file,
+      doc.errors.map((e) => ({ path: '', message: e.message.split('\n')[0] ?? e.message, line: e.linePos?.[0]?.line })),
+    );
+  }
+  const lineOf = (path: Array<string | number>): number | undefined => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  };
+  const problem = (path: Array<string | number>, message: string) => ({
+    path: path.join('.'),
+    message,
+    line: lineOf(path),
+  });
+
+  const parsed = policySchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    throw new PolicyError(
+      file,
+      parsed.error.issues.map((issue) => problem(issue.path as Array<string | number>, issue.message)),
+    );
+  }
+  const problems = crossCheck(parsed.data, kinds, problem);
+  if (problems.length > 0) throw new PolicyError(file, problems);
+  return compile(parsed.data, file, kinds);
+}
+
+type Problem = { path: string; message: string; line?: number };
+type ProblemAt = (path: Array<string | number>, message: string) => Problem;
+
+function crossCheck(policy: PolicyFile, kinds: ProviderKinds, problem: ProblemAt): Problem[] {
+  const problems: Problem[] = [];
+  const checkPeople = (path: Array<string | number>, refs: readonly string[] | undefined) => {
+    refs?.forEach((ref, index) => {
+      if (ref.startsWith('group:') && !(ref.slice(6) in policy.groups)) {
+        problems.push(problem([...path, index], `unknown group "${ref.slice(6)}" (define it under groups:)`));
+      }
+    });
+  };
+
+  for (const [name, provider] of Object.entries(policy.providers)) {
+    const kind = kinds.get(provider.kind);
+    if (!kind) {
+      problems.push(
+        problem(['providers', name, 'kind'], `unknown provider kind "${provider.kind}" (known: ${[...kinds.keys()].join(', ')})`),
+      );
+      continue;
+    }
+    const { kind: _kind, identity: _identity, ...settings } = provider;
+    // env: references are resolved later; here only their presence and shape are checked.
+    const shaped = kind.configSchema.safeParse(withEnvPlaceholders(settings));
+    if (!shaped.success) problems.push(...zodProblems(shaped.error, ['providers', name], problem));
+  }
+
+  for (const [name, members] of Object.entries(policy.groups)) {
+    checkPeople(['groups', name], members);
+    const cycle = findGroupCycle(policy.groups, name, []);
+    if (cycle) problems.push(problem(['groups', name], `groups include each other in a cycle: ${cycle.join(' → ')}`));
+  }
+
+  for (const [name, resource] of Object.entries(policy.resources)) {
+    const at = ['resources', name];
+    const provider = policy.providers[resource.provider];
+    if (!provider) {
+      problems.push(problem([...at, 'provider'], `provider "${resource.provider}" is not defined under providers:`));
+    } else {
+      const kind = kinds.get(provider.kind);
+      const grant = kind?.grantSchema.safeParse(resource.grant);
+      if (grant && !grant.success) problems.push(...zodProblems(grant.error, [...at, 'grant'], problem));
+    }
+    checkPeople([...at, 'owners'], resource.owners);
+    checkPeople([...at, 'approvers'], resource.approvers);
+    checkPeople([...at, 'requesters'], resource.requesters);
+    resource.auto_approve.forEach((rule, i) => checkPeople([...at, 'auto_approve', i, 'requester_in'], rule.requester_in));
+    if ((resource.approvers ?? resource.owners).length === 0 && resource.auto_approve.length === 0) {
+      problems.push(problem(at, 'nobody can approve: give approvers, owners or an auto_approve rule'));
+    }
+    const max = parseDuration(resource.duration.max);
+    const min = resource.duration.min ? parseDuration(resource.duration.min) : 60_000;
+    const def = parseDuration(resource.duration.default);
+    if (def > max) problems.push(problem([...at, 'duration', 'default'], `longer than max (${resource.duration.max})`));
+    if (min > def) problems.push(problem([...at, 'duration', 'min'], `longer than default (${resource.duration.default})`));
+  }
+
+  for (const [name, review] of Object.entries(policy.reviews)) {
+    review.resources.forEach((resourceName, i) => {
+      if (!(resourceName in policy.resources)) {
+        problems.push(problem(['reviews', name, 'resources', i], `unknown resource "${resourceName}"`));
+      }
+    });
+  }
+  return problems;
+}
+
+function zodProblems(error: z.ZodError, prefix: Array<string | number>, problem: ProblemAt): Problem[] {
+  return error.issues.map((issue) => problem([...prefix, ...(issue.path as Array<string | number>)], issue.message));
+}
+
+/** Replaces `env:NAME` strings with a placeholder so the shape can be checked before secrets are read. */
+function withEnvPlaceholders(value: unknown): unknown {
+  if (typeof value === 'string' && value.startsWith('env:')) return 'env-placeholder://resolved-at-start';
+  if (Array.isArray(value)) return value.map(withEnvPlaceholders);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withEnvPlaceholders(v)]));
+  }
+  return value;
+}
+
+function findGroupCycle(groups: Record<string, string[]>, name: string, trail: string[]): string[] | null {
+  if (trail.includes(name)) return [...trail.slice(trail.indexOf(name)), name];
+  for (const ref of groups[name] ?? []) {
+    if (ref.startsWith('group:')) {
+      const cycle = findGroupCycle(groups, ref.slice(6), [...trail, name]);
+      if (cycle) return cycle;
+    }
+  }
+  return null;
+}
+
+function compile(file: PolicyFile, source: string, kinds: ProviderKinds): Policy {
+  const requestTtlMs = parseDuration(file.settings.request_ttl);
+  const resources: Record<string, Resource> = {};
+  for (const [name, r] of Object.entries(file.resources)) {
+    const kind = kinds.get(file.providers[r.provider]!.kind)!;
+    resources[name] = {
+      name,
+      description: r.description ?? name,
+      providerName: r.provider,
+      grant: kind.grantSchema.parse(r.grant) as Record<string, unknown>,
+      owners: r.owners,
+      approvers: r.approvers ?? r.owners,
+      approvals: r.approvals,
+      requesters: r.requesters ?? null,
+      duration: {
+        defaultMs: parseDuration(r.duration.default),
+        maxMs: parseDuration(r.duration.max),
+        minMs: r.duration.min ? parseDuration(r.duration.min) : 60_000,
+      },
+      requestTtlMs: r.request_ttl ? parseDuration(r.request_ttl) : requestTtlMs,
+      autoApprove: r.auto_approve.map((rule, i) => ({
+        name: rule.name ?? `${name}.auto_approve[${i}]`,
+        requesterIn: rule.requester_in ?? null,
+        maxDurationMs: rule.max_duration ? parseDuration(rule.max_duration) : null,
+      })),
+      breakGlass: r.break_glass ?? null,
+    };
+  }
+  const providers = Object.fromEntries(
+    Object.entries(file.providers).map(([name, { kind, identity, ...settings }]) => [
+      name,
+      { name, kind, identity, settings },
+    ]),
+  );
+  return { source, admins: file.settings.admins, groups: file.groups, providers, resources };
+}

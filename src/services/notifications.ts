@@ -1,0 +1,26 @@
+import type { Repositories } from '../store/store.js';
+
+/**
+ * The notifications services enqueue in the same transaction as the change they report (invariant 8).
+ * The Slack edge turns each into messages; the payload carries ids only, so delivery renders current state.
+ */
+export type Notification =
+  | { kind: 'request.submitted'; requestId: string }
+  | { kind: 'request.progress'; requestId: string }
+  | { kind: 'request.decided'; requestId: string }
+  | { kind: 'request.expired'; requestId: string }
+  | { kind: 'grant.activated'; grantId: string }
+  | { kind: 'grant.failed'; grantId: string }
+  | { kind: 'grant.revoked'; grantId: string };
+
+export type NotificationKind = Notification['kind'];
+
+export function notificationPayload(n: Notification): Record<string, unknown> {
+  const { kind: _kind, ...payload } = n;
+  return payload;
+}
+
+/** Enqueues inside the caller's transaction. */
+export async function notify(tx: Repositories, notification: Notification, now: Date): Promise<void> {
+  await tx.outbox.enqueue(notification.kind, notificationPayload(notification), now);
+}

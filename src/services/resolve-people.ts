@@ -1,0 +1,30 @@
+import { expandPeople, type Membership } from '../policy/evaluate.js';
+import type { Policy } from '../policy/policy.js';
+import type { Directory } from './deps.js';
+
+/** Slack user ids named by person references, with Slack user groups looked up in the directory. */
+export async function resolvePeople(policy: Policy, directory: Directory, refs: readonly string[]): Promise<Set<string>> {
+  const { userIds, usergroupIds } = expandPeople(policy, refs);
+  const members = await Promise.all(usergroupIds.map((id) => directory.usergroupMembers(id)));
+  return new Set([...userIds, ...members.flat()]);
+}
+
+/** A membership test for one person, over references resolved once up front. */
+export async function membershipOf(
+  policy: Policy,
+  directory: Directory,
+  userId: string,
+  refsInPlay: readonly string[],
+): Promise<Membership> {
+  const { usergroupIds } = expandPeople(policy, refsInPlay);
+  const groupsWithUser = new Set<string>();
+  await Promise.all(
+    usergroupIds.map(async (id) => {
+      if ((await directory.usergroupMembers(id)).includes(userId)) groupsWithUser.add(id);
+    }),
+  );
+  return (refs) => {
+    const expanded = expandPeople(policy, refs);
+    return expanded.userIds.includes(userId) || expanded.usergroupIds.some((id) => groupsWithUser.has(id));
+  };
+}

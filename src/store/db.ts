@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+/** Either backend, typed as what they share: drizzle's PostgreSQL database. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  backend: 'postgres' | 'pglite';
+  /** The database's own time: what is due is decided by it, so replicas agree (invariant 7). */
+  now(): Promise<Date>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/** Opens PostgreSQL when a URL is given, else an embedded PGlite under `dataDir`; applies migrations. */
+export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
+  const database = options.url ? await openPostgres(options.url) : await openPglite(options.dataDir);
+  return database;
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const client = postgres(url, { max: 10, onnotice: () => {}, connection: { application_name: 'keycard' } });
+  const db = drizzlePostgres(client, { schema });
+  await migratePostgres(db, { migrationsFolder: MIGRATIONS });
+  return {
+    db: db as unknown as Db,
+    backend: 'postgres',
+    now: () => databaseNow(db as unknown as Db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const dir = dataDir === 'memory://' ? undefined : `${dataDir}/pglite`;
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir);
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder: MIGRATIONS });
+  return {
+    db: db as unknown as Db,
+    backend: 'pglite',
+    now: () => databaseNow(db as unknown as Db),
+    close: () => client.close(),
+  };
+}
+
+async function databaseNow(db: Db): Promise<Date> {
+  const rows = await db.execute<{ now: string | Date }>(sql`SELECT now() AS now`);
+  const value = (rows as unknown as { rows?: Array<{ now: string | Date }> }).rows?.[0]?.now ??
+    (rows as unknown as Array<{ now: string | Date }>)[0]?.now;
+  return new Date(value as string);
+}

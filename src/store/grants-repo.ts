@@ -1,0 +1,125 @@
+import { and, asc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import type { Grant, GrantStatus } from '../domain/types.js';
+import type { Db } from './db.js';
+import { isUuid } from './requests-repo.js';
+import { grants } from './schema.js';
+
+export type NewGrant = Pick<
+  Grant,
+  'requestId' | 'resource' | 'providerName' | 'holderId' | 'identity' | 'spec' | 'entitlementKey' | 'durationMs' | 'createdAt'
+>;
+
+/** Which provider work a claim is for. */
+export type GrantWork = 'activate' | 'revoke';
+
+export function grantsRepo(db: Db) {
+  const leaseFree = (now: Date) => or(isNull(grants.leaseUntil), lt(grants.leaseUntil, now));
+
+  return {
+    async insert(grant: NewGrant): Promise<Grant> {
+      const [row] = await db
+        .insert(grants)
+        .values({ ...grant, status: 'pending', nextAttemptAt: grant.createdAt })
+        .returning();
+      return row!;
+    },
+
+    async findById(id: string): Promise<Grant | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(grants).where(eq(grants.id, id));
+      return row ?? null;
+    },
+
+    async findByRequest(requestId: string): Promise<Grant | null> {
+      const [row] = await db.select().from(grants).where(eq(grants.requestId, requestId));
+      return row ?? null;
+    },
+
+    async listByHolder(holderId: string, statuses: GrantStatus[]): Promise<Grant[]> {
+      return db
+        .select()
+        .from(grants)
+        .where(and(eq(grants.holderId, holderId), inArray(grants.status, statuses)))
+        .orderBy(asc(grants.expiresAt));
+    },
+
+    /**
+     * Claims up to `limit` grants with provider work due, under a lease (invariant 7). Rows another
+     * process holds are skipped; a claim whose holder died is taken over once its lease ends.
+     */
+    async claimDue(work: GrantWork, options: { now: Date; owner: string; leaseMs: number; limit: number }): Promise<Grant[]> {
+      const { now, owner, leaseMs, limit } = options;
+      const due =
+        work === 'activate'
+          ? and(eq(grants.status, 'pending'), lte(grants.nextAttemptAt, now))
+          : or(
+              and(eq(grants.status, 'active'), lte(grants.expiresAt, now)),
+              and(eq(grants.status, 'revoking'), lte(grants.nextAttemptAt, now)),
+            );
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .select({ id: grants.id })
+          .from(grants)
+          .where(and(due, leaseFree(now)))
+          .orderBy(asc(grants.nextAttemptAt))
+          .limit(limit)
+          .for('update', { skipLocked: true });
+        if (rows.length === 0) return [];
+        return tx
+          .update(grants)
+          .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) })
+          .where(inArray(grants.id, rows.map((r) => r.id)))
+          .returning();
+      });
+    },
+
+    /** Compare-and-set on status, and on the lease when one is named: a stale claimant changes nothing. */
+    async transition(
+      id: string,
+      from: GrantStatus,
+      to: GrantStatus,
+      fields: Partial<Pick<Grant, 'activatedAt' | 'expiresAt' | 'endedAt' | 'endReason' | 'lastError' | 'nextAttemptAt'>>,
+      owner?: string,
+    ): Promise<Grant | null> {
+      const [row] = await db
+        .update(grants)
+        .set({ status: to, ...fields, ...(owner ? { leaseOwner: null, leaseUntil: null } : {}) })
+        .where(and(eq(grants.id, id), eq(grants.status, from), owner ? eq(grants.leaseOwner, owner) : undefined))
+        .returning();
+      return row ?? null;
+    },
+
+    /** A failed attempt: count it, remember why, release the claim and say when to try again. */
+    async recordFailedAttempt(id: string, owner: string, error: string, nextAttemptAt: Date): Promise<Grant | null> {
+      const [row] = await db
+        .update(grants)
+        .set({ lastError: error, nextAttemptAt, leaseOwner: null, leaseUntil: null, attempts: sqlIncrement() })
+        .where(and(eq(grants.id, id), eq(grants.leaseOwner, owner)))
+        .returning();
+      return row ?? null;
+    },
+
+    /** Another active grant still covering the same entitlement past `now` (invariant 5). */
+    async findCovering(grant: Pick<Grant, 'id' | 'entitlementKey'>, now: Date): Promise<Grant | null> {
+      const [row] = await db
+        .select()
+        .from(grants)
+        .where(
+          and(
+            eq(grants.entitlementKey, grant.entitlementKey),
+            ne(grants.id, grant.id),
+            eq(grants.status, 'active'),
+            gt(grants.expiresAt, now),
+          ),
+        )
+        .limit(1);
+      return row ?? null;
+    },
+  };
+}
+
+function sqlIncrement() {
+  return sql`${grants.attempts} + 1`;
+}
+
+export type GrantsRepo = ReturnType<typeof grantsRepo>;

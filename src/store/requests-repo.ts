@@ -1,0 +1,95 @@
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import type { AccessRequest, Approval, RequestStatus, Vote } from '../domain/types.js';
+import type { Db } from './db.js';
+import { approvals, requests } from './schema.js';
+
+export type NewRequest = Omit<AccessRequest, 'id' | 'decidedAt' | 'decidedBy' | 'decisionReason' | 'autoApprovedBy'>;
+
+/** Requests and their votes: one aggregate. */
+export function requestsRepo(db: Db) {
+  return {
+    async insert(request: NewRequest): Promise<AccessRequest> {
+      const [row] = await db.insert(requests).values(request).returning();
+      return row!;
+    },
+
+    async findById(id: string): Promise<AccessRequest | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(requests).where(eq(requests.id, id));
+      return row ?? null;
+    },
+
+    /** Locks the row for the rest of the transaction, so votes on one request are counted one at a time. */
+    async lockById(id: string): Promise<AccessRequest | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(requests).where(eq(requests.id, id)).for('update');
+      return row ?? null;
+    },
+
+    /**
+     * Compare-and-set out of `pending` (invariant 2): returns the updated request, or null when another
+     * decision got there first.
+     */
+    async decide(
+      id: string,
+      to: Exclude<RequestStatus, 'pending'>,
+      fields: { decidedAt: Date; decidedBy: string | null; decisionReason?: string | null; autoApprovedBy?: string | null },
+    ): Promise<AccessRequest | null> {
+      const [row] = await db
+        .update(requests)
+        .set({ status: to, ...fields })
+        .where(and(eq(requests.id, id), eq(requests.status, 'pending')))
+        .returning();
+      return row ?? null;
+    },
+
+    async listByRequester(requesterId: string, statuses: RequestStatus[]): Promise<AccessRequest[]> {
+      return db
+        .select()
+        .from(requests)
+        .where(and(eq(requests.requesterId, requesterId), inArray(requests.status, statuses)))
+        .orderBy(asc(requests.createdAt));
+    },
+
+    async findPending(requesterId: string, resource: string): Promise<AccessRequest | null> {
+      const [row] = await db
+        .select()
+        .from(requests)
+        .where(
+          and(eq(requests.requesterId, requesterId), eq(requests.resource, resource), eq(requests.status, 'pending')),
+        )
+        .limit(1);
+      return row ?? null;
+    },
+
+    /** Pending requests past their deadline, locked and skipped by other replicas (invariant 7). */
+    async claimOverdue(now: Date, limit: number): Promise<AccessRequest[]> {
+      return db
+        .select()
+        .from(requests)
+        .where(and(eq(requests.status, 'pending'), lte(requests.expiresAt, now)))
+        .orderBy(asc(requests.expiresAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+    },
+
+    /** Records a vote; false when this approver already voted (the primary key refuses a second). */
+    async recordVote(vote: { requestId: string; approverId: string; vote: Vote; reason: string | null; createdAt: Date }): Promise<boolean> {
+      const rows = await db.insert(approvals).values(vote).onConflictDoNothing().returning();
+      return rows.length === 1;
+    },
+
+    async votes(requestId: string): Promise<Approval[]> {
+      return db.select().from(approvals).where(eq(approvals.requestId, requestId)).orderBy(asc(approvals.createdAt));
+    },
+  };
+}
+
+export type RequestsRepo = ReturnType<typeof requestsRepo>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids arrive from outside (buttons, commands); a malformed one is "not found", never a database error. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -1,0 +1,32 @@
+import { auditRepo } from './audit-repo.js';
+import type { Database, Db } from './db.js';
+import { grantsRepo } from './grants-repo.js';
+import { messagesRepo } from './messages-repo.js';
+import { outboxRepo } from './outbox-repo.js';
+import { requestsRepo } from './requests-repo.js';
+
+function repositories(db: Db) {
+  return {
+    requests: requestsRepo(db),
+    grants: grantsRepo(db),
+    audit: auditRepo(db),
+    outbox: outboxRepo(db),
+    messages: messagesRepo(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;
+
+/** The repositories, plus a way to run several of them in one transaction. */
+export interface Store extends Repositories {
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  database: Database;
+}
+
+export function createStore(database: Database): Store {
+  return {
+    ...repositories(database.db),
+    database,
+    transaction: (work) => database.db.transaction((tx) => work(repositories(tx as unknown as Db))),
+  };
+}
