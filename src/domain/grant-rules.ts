@@ -33,6 +33,11 @@ export function entitlementKey(providerName: string, identity: string, spec: Rec
 
 /** JSON with object keys sorted, so equal values always serialise the same way. */
 export function canonicalJson(value: unknown): string {
+  // Serialise what JSON (and so jsonb) would store: a Date becomes its ISO string, not `{}`, so a hash
+  // over canonicalJson still matches the row read back from the database.
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return canonicalJson((value as { toJSON: () => unknown }).toJSON());
+  }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

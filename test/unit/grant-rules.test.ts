@@ -92,3 +92,11 @@ describe('entitlementKey', () => {
     ]).size).toBe(4);
   });
 });
+
+describe('canonicalJson of values JSON would convert', () => {
+  it('writes a Date as its ISO string, as JSON and jsonb store it', () => {
+    const at = new Date('2026-12-01T09:00:00.000Z');
+    expect(canonicalJson({ at })).toBe('{"at":"2026-12-01T09:00:00.000Z"}');
+    expect(canonicalJson({ at })).toBe(canonicalJson(JSON.parse(JSON.stringify({ at }))));
+  });
+});
