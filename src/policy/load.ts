@@ -42,9 +42,13 @@ export function parsePolicy(text: string, file: string, kinds: ProviderKinds): P
       doc.errors.map((e) => ({ path: '', message: e.message.split('\n')[0] ?? e.message, line: e.linePos?.[0]?.line })),
     );
   }
+  // A missing key has no node of its own: name the line of the nearest enclosing node that exists.
   const lineOf = (path: Array<string | number>): number | undefined => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    for (let depth = path.length; depth > 0; depth -= 1) {
+      const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
   };
   const problem = (path: Array<string | number>, message: string) => ({
     path: path.join('.'),
@@ -71,7 +75,7 @@ function crossCheck(policy: PolicyFile, kinds: ProviderKinds, problem: ProblemAt
   const problems: Problem[] = [];
   const checkPeople = (path: Array<string | number>, refs: readonly string[] | undefined) => {
     refs?.forEach((ref, index) => {
-      if (ref.startsWith('group:') && !(ref.slice(6) in policy.groups)) {
+      if (ref.startsWith('group:') && !Object.hasOwn(policy.groups, ref.slice(6))) {
         problems.push(problem([...path, index], `unknown group "${ref.slice(6)}" (define it under groups:)`));
       }
     });
@@ -99,7 +103,8 @@ function crossCheck(policy: PolicyFile, kinds: ProviderKinds, problem: ProblemAt
 
   for (const [name, resource] of Object.entries(policy.resources)) {
     const at = ['resources', name];
-    const provider = policy.providers[resource.provider];
+    // Own keys only: `provider: toString` must not find Object.prototype.toString.
+    const provider = Object.hasOwn(policy.providers, resource.provider) ? policy.providers[resource.provider] : undefined;
     if (!provider) {
       problems.push(problem([...at, 'provider'], `provider "${resource.provider}" is not defined under providers:`));
     } else {
@@ -123,7 +128,7 @@ function crossCheck(policy: PolicyFile, kinds: ProviderKinds, problem: ProblemAt
 
   for (const [name, review] of Object.entries(policy.reviews)) {
     review.resources.forEach((resourceName, i) => {
-      if (!(resourceName in policy.resources)) {
+      if (!Object.hasOwn(policy.resources, resourceName)) {
         problems.push(problem(['reviews', name, 'resources', i], `unknown resource "${resourceName}"`));
       }
     });
@@ -147,7 +152,7 @@ function withEnvPlaceholders(value: unknown): unknown {
 
 function findGroupCycle(groups: Record<string, string[]>, name: string, trail: string[]): string[] | null {
   if (trail.includes(name)) return [...trail.slice(trail.indexOf(name)), name];
-  for (const ref of groups[name] ?? []) {
+  for (const ref of Object.hasOwn(groups, name) ? groups[name]! : []) {
     if (ref.startsWith('group:')) {
       const cycle = findGroupCycle(groups, ref.slice(6), [...trail, name]);
       if (cycle) return cycle;
