@@ -21,11 +21,14 @@ export interface Provider {
  */
 export class ProviderError extends Error {
   readonly retryable: boolean;
+  /** How long the target asked us to wait (e.g. an HTTP Retry-After), when it said so. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+  constructor(message: string, options: { retryable: boolean; cause?: unknown; retryAfterMs?: number }) {
     super(message, { cause: options.cause });
     this.name = 'ProviderError';
     this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
