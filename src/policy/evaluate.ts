@@ -6,13 +6,16 @@ import type { Policy, Resource } from './policy.js';
 /** Pure policy evaluation: no I/O. Slack user groups arrive already resolved to member ids. */
 
 export function findResource(policy: Policy, name: string): Resource {
-  const resource = policy.resources[name];
+  // Own keys only: a typed name such as `constructor` must not find Object.prototype members.
+  const resource = Object.hasOwn(policy.resources, name) ? policy.resources[name] : undefined;
   if (resource) return resource;
   throw new DomainError('unknown_resource', `no resource named "${name}"`, {
     resource: name,
     suggestions: suggestResources(policy, name),
   });
 }
+
+const lower = (text: string) => text.toLowerCase();
 
 /** Up to three resource names close to what was typed, closest first. */
 export function suggestResources(policy: Policy, typed: string): string[] {
@@ -22,7 +25,7 @@ export function suggestResources(policy: Policy, typed: string): string[] {
   const scored = names
     .map((name) => ({
       name,
-      score: name.includes(needle) || needle.includes(name) ? 0 : distance(needle, name.toLowerCase()),
+      score: lower(name).includes(needle) || needle.includes(lower(name)) ? 0 : distance(needle, lower(name)),
     }))
     .filter((s) => s.score <= Math.max(3, Math.floor(s.name.length / 2)))
     .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
@@ -38,9 +41,14 @@ export function expandPeople(policy: Policy, refs: readonly string[]): { userIds
   const userIds = new Set<string>();
   const usergroupIds = new Set<string>();
   const visit = (ref: string) => {
-    if (ref.startsWith('usergroup:')) usergroupIds.add(ref.slice('usergroup:'.length));
-    else if (ref.startsWith('group:')) (policy.groups[ref.slice('group:'.length)] ?? []).forEach(visit);
-    else userIds.add(ref);
+    if (ref.startsWith('usergroup:')) {
+      usergroupIds.add(ref.slice('usergroup:'.length));
+    } else if (ref.startsWith('group:')) {
+      const name = ref.slice('group:'.length);
+      if (Object.hasOwn(policy.groups, name)) policy.groups[name]!.forEach(visit);
+    } else {
+      userIds.add(ref);
+    }
   };
   refs.forEach(visit);
   return { userIds: [...userIds], usergroupIds: [...usergroupIds] };
