@@ -1,26 +1,44 @@
 import postgres from 'postgres';
 import { z } from 'zod';
+import { isDuration, parseDuration } from '../../domain/duration.js';
+import { parseSpec } from '../spec.js';
 import { ProviderError, type Provider, type ProviderKind } from '../types.js';
+import { classify, sqlState } from './postgres-errors.js';
 
 const configSchema = z.strictObject({
   url: z.string().min(1).describe('Connection URL of the target server; write env:VAR'),
   max_connections: z.number().int().min(1).max(20).default(2),
 });
 
-const grantSchema = z.strictObject({
-  role: z
-    .string()
-    .min(1)
-    .max(63)
-    .describe('The role the requester’s login role becomes a member of'),
+/** Default mode: the requester's own role becomes a member of `role` for the window. */
+const membershipGrant = z.strictObject({
+  role: z.string().min(1).max(63).describe('The role the requester’s login role becomes a member of'),
 });
+
+/**
+ * Login mode: the requester's own role may log in for the window. Keycard sets LOGIN and `VALID UNTIL`
+ * (a backstop the server enforces on password logins even if Keycard is down), and on revoke sets
+ * NOLOGIN and ends the role's open sessions, which NOLOGIN alone leaves running.
+ */
+const loginGrant = z.strictObject({
+  login: z.literal(true).describe('Enable LOGIN on the requester’s role for the window'),
+  valid_for: z
+    .string()
+    .refine(isDuration, { message: 'must be a duration such as 30m, 4h or 1d' })
+    .describe('VALID UNTIL is set this far ahead at each grant; make it at least the resource’s duration.max'),
+  end_sessions: z.boolean().default(true).describe('Terminate the role’s open sessions on revoke'),
+});
+
+const grantSchema = z.union([membershipGrant, loginGrant]);
 
 type Config = z.infer<typeof configSchema>;
 type GrantSpec = z.infer<typeof grantSchema>;
+type LoginSpec = z.infer<typeof loginGrant>;
 
 /**
- * Grants PostgreSQL role membership (`GRANT role TO login`) on a target server. Both statements are
- * idempotent in PostgreSQL: a repeated GRANT or a REVOKE of a missing membership only raises a notice.
+ * Grants PostgreSQL role membership (`GRANT role TO login`) or a time-boxed LOGIN on a target server.
+ * Every call is idempotent: a repeated GRANT or a REVOKE of a missing membership only raises a notice,
+ * and ALTER ROLE sets the same state however often it runs.
  */
 export class PostgresProvider implements Provider {
   readonly kind = 'postgres';
@@ -37,37 +55,71 @@ export class PostgresProvider implements Provider {
   }
 
   async grant(identity: string, spec: Record<string, unknown>): Promise<void> {
-    const { role } = grantSchema.parse(spec);
-    await this.run(() => this.sql`GRANT ${this.sql(role)} TO ${this.sql(identity)}`);
+    const parsed = parseSpec(grantSchema, spec, this.kind);
+    if ('login' in parsed) return this.run(() => this.enableLogin(identity, parsed));
+    await this.run(() => this.sql`GRANT ${this.sql(parsed.role)} TO ${this.sql(identity)}`);
   }
 
   async revoke(identity: string, spec: Record<string, unknown>): Promise<void> {
-    const { role } = grantSchema.parse(spec);
+    const parsed = parseSpec(grantSchema, spec, this.kind);
     try {
-      await this.run(() => this.sql`REVOKE ${this.sql(role)} FROM ${this.sql(identity)}`);
+      if ('login' in parsed) await this.run(() => this.disableLogin(identity, parsed));
+      else await this.run(() => this.sql`REVOKE ${this.sql(parsed.role)} FROM ${this.sql(identity)}`);
     } catch (error) {
       // A login role that no longer exists holds nothing: the revocation is already true.
-      if (error instanceof ProviderError && error.cause && sqlState(error.cause) === '42704' && !(await this.roleExists(identity))) return;
+      if (error instanceof ProviderError && sqlState(error.cause) === '42704' && !(await this.roleExists(identity))) return;
       throw error;
     }
   }
 
   async listHolders(spec: Record<string, unknown>): Promise<string[]> {
-    const { role } = grantSchema.parse(spec);
-    const rows = await this.run(
-      () => this.sql<Array<{ member: string }>>`
-        SELECT m.rolname AS member
-        FROM pg_auth_members am
-        JOIN pg_roles r ON r.oid = am.roleid
-        JOIN pg_roles m ON m.oid = am.member
-        WHERE r.rolname = ${role}
-        ORDER BY m.rolname`,
+    const parsed = parseSpec(grantSchema, spec, this.kind);
+    // Login mode lists every role that can log in now, however it got there (standing logins too).
+    const rows = await this.run(() =>
+      'login' in parsed
+        ? this.sql<Array<{ member: string }>>`
+            SELECT rolname AS member FROM pg_roles
+            WHERE rolcanlogin AND (rolvaliduntil IS NULL OR rolvaliduntil > now())
+            ORDER BY rolname`
+        : this.sql<Array<{ member: string }>>`
+            SELECT m.rolname AS member
+            FROM pg_auth_members am
+            JOIN pg_roles r ON r.oid = am.roleid
+            JOIN pg_roles m ON m.oid = am.member
+            WHERE r.rolname = ${parsed.role}
+            ORDER BY m.rolname`,
     );
     return rows.map((r) => r.member);
   }
 
   async close(): Promise<void> {
     await this.sql.end({ timeout: 5 });
+  }
+
+  /**
+   * VALID UNTIL never moves earlier: when overlapping grants both call this, the later window wins.
+   * The time comes from the server's clock, the one that enforces it. ALTER ROLE takes no bind
+   * parameters, so the server quotes the statement itself with format(%I, %L).
+   */
+  private async enableLogin(identity: string, spec: LoginSpec): Promise<void> {
+    const rows = await this.sql<Array<{ statement: string }>>`
+      SELECT format('ALTER ROLE %I LOGIN VALID UNTIL %L', rolname, GREATEST(
+        CASE WHEN rolvaliduntil > now() AND rolvaliduntil < 'infinity' THEN rolvaliduntil END,
+        now() + ${parseDuration(spec.valid_for)} * interval '1 millisecond')) AS statement
+      FROM pg_roles WHERE rolname = ${identity}`;
+    const statement = rows[0]?.statement;
+    if (!statement) throw new ProviderError(`the role "${identity}" does not exist on the target server`, { retryable: false });
+    await this.sql.unsafe(statement);
+  }
+
+  /** NOLOGIN first, so an ended session cannot reconnect in between. */
+  private async disableLogin(identity: string, spec: LoginSpec): Promise<void> {
+    await this.sql`ALTER ROLE ${this.sql(identity)} NOLOGIN VALID UNTIL '-infinity'`;
+    if (spec.end_sessions) {
+      await this.sql`
+        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE usename = ${identity} AND pid <> pg_backend_pid()`;
+    }
   }
 
   private async roleExists(name: string): Promise<boolean> {
@@ -82,29 +134,6 @@ export class PostgresProvider implements Provider {
       throw classify(error);
     }
   }
-}
-
-/** PostgreSQL SQLSTATE classes that no retry will fix. */
-const PERMANENT_STATES: Record<string, string> = {
-  '42704': 'the role or login does not exist on the target server',
-  '42501': 'Keycard’s database user lacks the permission to grant this role',
-  '0LP01': 'the grant is not allowed (invalid grant operation)',
-  '28P01': 'the target server refused Keycard’s password',
-  '28000': 'the target server refused Keycard’s credentials',
-  '3D000': 'the target database does not exist',
-};
-
-function sqlState(error: unknown): string | undefined {
-  return (error as { code?: string })?.code;
-}
-
-function classify(error: unknown): ProviderError {
-  const state = sqlState(error);
-  const message = (error as Error)?.message ?? String(error);
-  if (state && PERMANENT_STATES[state]) {
-    return new ProviderError(`${PERMANENT_STATES[state]}: ${message}`, { retryable: false, cause: error });
-  }
-  return new ProviderError(message, { retryable: true, cause: error });
 }
 
 export const postgresKind: ProviderKind<Config, GrantSpec> = {
