@@ -50,6 +50,14 @@ export function outboxRepo(db: Db) {
         .where(and(eq(outbox.id, id), eq(outbox.leaseOwner, owner)));
     },
 
+    /** Stops retrying a message that cannot be delivered; the row and its error stay for inspection. */
+    async abandon(id: number, owner: string, now: Date, error: string): Promise<void> {
+      await db
+        .update(outbox)
+        .set({ deliveredAt: now, lastError: `abandoned: ${error}`, attempts: sql`${outbox.attempts} + 1`, leaseOwner: null, leaseUntil: null })
+        .where(and(eq(outbox.id, id), eq(outbox.leaseOwner, owner)));
+    },
+
     async reschedule(id: number, owner: string, availableAt: Date, error: string): Promise<void> {
       await db
         .update(outbox)

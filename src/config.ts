@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/** The one schema for Keycard's environment (DESIGN.md "External contract"). */
+export const configSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_APP_TOKEN: z.string().startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' }).optional(),
+    SLACK_API_URL: z.url({ message: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    PORT: port.default(3000),
+    POLICY_FILE: z.string().min(1).default('./access.yaml'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment; a missing or malformed variable stops start-up with a message naming it. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as in most .env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.') || 'environment';
+    const missing = issue.code === 'invalid_type' && present[name] === undefined;
+    return `  ${name}: ${missing ? 'is required but not set' : issue.message}`;
+  });
+  throw new ConfigError(`Keycard cannot start; fix these environment variables:\n${lines.join('\n')}`);
+}

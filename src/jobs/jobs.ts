@@ -1,0 +1,16 @@
+import { activateDueGrants } from '../services/activate-grants.js';
+import { deliverNotifications, type NotificationSink } from '../services/deliver-notifications.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { expireStaleRequests } from '../services/expire-stale-requests.js';
+import { revokeExpiredGrants } from '../services/revoke-expired-grants.js';
+import type { Job } from './job.js';
+
+/** Keycard's scheduled work. Expiry is checked every 5 seconds (the ceiling). */
+export function keycardJobs(deps: ServiceDeps, sink: NotificationSink): Job[] {
+  return [
+    { name: 'activate-grants', schedule: '*/5 * * * * *', run: () => activateDueGrants(deps) },
+    { name: 'revoke-expired-grants', schedule: '*/5 * * * * *', run: () => revokeExpiredGrants(deps) },
+    { name: 'expire-stale-requests', schedule: '*/15 * * * * *', run: () => expireStaleRequests(deps) },
+    { name: 'deliver-notifications', schedule: '*/2 * * * * *', run: () => deliverNotifications(deps, sink) },
+  ];
+}

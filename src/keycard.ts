@@ -1,0 +1,103 @@
+import type { AddressInfo, Server } from 'node:net';
+import { hostname } from 'node:os';
+import type { CustomRoute } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import pino, { type Logger } from 'pino';
+import { loadConfig } from './config.js';
+import { OffsetClock, type Clock } from './domain/clock.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { keycardJobs } from './jobs/jobs.js';
+import { loadPolicyFile } from './policy/load.js';
+import { closeProviders, createProviders, providerKinds } from './providers/registry.js';
+import type { ServiceDeps } from './services/deps.js';
+import { createSlackApp } from './slack/app.js';
+import { SlackDirectory } from './slack/directory.js';
+import { SlackNotifier } from './slack/notifier.js';
+import { openDatabase } from './store/db.js';
+import { createStore } from './store/store.js';
+
+export interface KeycardOptions {
+  env: Record<string, string | undefined>;
+  /** Tests pass a fake clock; by default time follows the database's clock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Run jobs on their cron schedules (tests may drive them with `scheduler.runNow`). Default true. */
+  schedule?: boolean;
+}
+
+export interface Keycard {
+  port: number;
+  deps: ServiceDeps;
+  scheduler: Scheduler;
+  stop(): Promise<void>;
+}
+
+const CLOCK_SYNC_MS = 60_000;
+
+/** Composition root: config → db → providers → services → Slack app, HTTP routes, scheduler. */
+export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
+  const config = loadConfig(options.env);
+  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'keycard' } });
+  const policy = loadPolicyFile(config.POLICY_FILE, providerKinds);
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const store = createStore(database);
+  const providers = createProviders(policy, options.env);
+
+  let clockSync: NodeJS.Timeout | undefined;
+  let clock = options.clock;
+  if (!clock) {
+    const offsetClock = new OffsetClock();
+    const sync = async () => offsetClock.setReference(await database.now());
+    await sync();
+    clockSync = setInterval(() => void sync().catch((e: Error) => logger.warn({ err: e.message }, 'clock sync failed')), CLOCK_SYNC_MS);
+    clock = offsetClock;
+  }
+
+  let scheduler: Scheduler | undefined;
+  const routes: CustomRoute[] = [
+    { path: '/healthz', method: ['GET'], handler: (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok') },
+    {
+      path: '/readyz',
+      method: ['GET'],
+      handler: (_req, res) =>
+        void database.now().then(
+          () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ready'),
+          () => res.writeHead(503, { 'content-type': 'text/plain' }).end('database unreachable'),
+        ),
+    },
+  ];
+  const deps: ServiceDeps = {
+    store,
+    clock,
+    policy,
+    providers,
+    directory: undefined as never,
+    logger,
+    wake: (job) => scheduler?.wake(job),
+    workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+  };
+  const app = createSlackApp({ config, deps, logger, routes });
+  deps.directory = new SlackDirectory(app.client);
+
+  // Deliveries fail fast on a rate limit so the outbox, not this process, waits out Retry-After.
+  const notifierClient = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  scheduler = new Scheduler(keycardJobs(deps, new SlackNotifier(notifierClient, deps, clock)), logger);
+  if (options.schedule !== false) scheduler.start();
+
+  const server = (await app.start(config.PORT)) as unknown as Server | undefined;
+  const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
+  logger.info({ port, database: database.backend, policy: config.POLICY_FILE, resources: Object.keys(policy.resources).length }, 'Keycard started');
+
+  return {
+    port,
+    deps,
+    scheduler,
+    async stop() {
+      clearInterval(clockSync);
+      await scheduler!.stop();
+      await app.stop();
+      await closeProviders(providers);
+      await database.close();
+    },
+  };
+}

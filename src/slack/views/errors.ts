@@ -1,0 +1,51 @@
+import { formatDurationShort } from '../../domain/duration.js';
+import type { DomainError } from '../../domain/errors.js';
+import { escapeText, mention, slackDate } from './format.js';
+
+/** DomainError codes in words a person acts on. The domain never formats text for Slack. */
+export function domainErrorText(error: DomainError): string {
+  const d = error.details;
+  switch (error.code) {
+    case 'unknown_resource': {
+      const suggestions = (d.suggestions as string[] | undefined) ?? [];
+      return `There is no resource called \`${escapeText(String(d.resource))}\`.${
+        suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : ''
+      } \`/access\` lists what you can request.`;
+    }
+    case 'invalid_duration':
+      return `\`${escapeText(String(d.input))}\` is not a duration. Write it like \`30m\`, \`2h\` or \`1d\`.`;
+    case 'duration_too_long':
+      return `That is longer than this resource allows: at most ${formatDurationShort(Number(d.maxMs))}.`;
+    case 'duration_too_short':
+      return `That is shorter than this resource allows: at least ${formatDurationShort(Number(d.minMs))}.`;
+    case 'reason_required':
+      return d.maxLength ? `Please keep the reason under ${d.maxLength} characters.` : 'Please say why you need access: the reason is required and kept in the audit log.';
+    case 'not_allowed_to_request':
+      return `The policy does not let you request \`${escapeText(String(d.resource))}\`. Ask its owners if you think it should.`;
+    case 'unmapped_identity':
+      return `Keycard cannot tell who you are on \`${escapeText(String(d.provider))}\` (it maps people by ${escapeText(String(d.rule)).replace(/_/g, ' ')}). Ask an admin to add your mapping or set the email on your Slack profile.`;
+    case 'duplicate_request':
+      return `You already have a pending request for \`${escapeText(String(d.resource))}\`. \`/access list\` shows it.`;
+    case 'no_approvers':
+      return `Nobody can approve \`${escapeText(String(d.resource))}\` for you right now (no approvers besides you). Ask its owners to add approvers.`;
+    case 'request_not_found':
+      return 'That request no longer exists.';
+    case 'grant_not_found':
+      return 'That grant no longer exists.';
+    case 'already_decided':
+      return alreadyDecided(d);
+    case 'not_an_approver':
+      return 'You are not an approver of this request, so your click changed nothing.';
+    case 'self_approval':
+      return 'You cannot approve your own request. Another approver has to decide it.';
+    case 'already_voted':
+      return 'You already voted on this request; it is waiting for other approvers.';
+  }
+}
+
+function alreadyDecided(d: Record<string, unknown>): string {
+  const status = String(d.status ?? 'decided');
+  const by = typeof d.decidedBy === 'string' ? ` by ${mention(d.decidedBy)}` : '';
+  const when = d.decidedAt instanceof Date ? ` ${slackDate(d.decidedAt)}` : '';
+  return `This request was already ${status}${by}${when}. Nothing changed.`;
+}

@@ -1,0 +1,65 @@
+import type { AccessRequest, Grant } from '../../domain/types.js';
+import { context, section, type Block } from './blocks.js';
+import { durationWords, escapeText, mention, plain, quote, slackDate } from './format.js';
+
+/** Direct messages that tell a person something happened to their request or access. */
+export interface Notice {
+  text: string;
+  blocks: Block[];
+}
+
+const notice = (text: string, body: string, footer?: string): Notice => ({
+  text: plain(text),
+  blocks: [section(body), ...(footer ? [context(footer)] : [])],
+});
+
+export function decisionNotice(request: AccessRequest): Notice {
+  if (request.status === 'approved') {
+    const by = request.autoApprovedBy ? `policy rule \`${request.autoApprovedBy}\`` : mention(request.decidedBy ?? 'unknown');
+    return notice(
+      `Approved: ${request.resource} for ${durationWords(request.durationMs)}`,
+      `✅ Your request for \`${request.resource}\` (${durationWords(request.durationMs)}) was *approved* by ${by}. Access is being granted now; the ${durationWords(request.durationMs)} start when it is active.`,
+    );
+  }
+  if (request.status === 'denied') {
+    return notice(
+      `Denied: ${request.resource}`,
+      `❌ Your request for \`${request.resource}\` was *denied* by ${mention(request.decidedBy ?? 'unknown')}.${request.decisionReason ? `\n*Reason*\n${quote(request.decisionReason)}` : ''}`,
+      'You can ask again with `/access request` if the reason no longer applies.',
+    );
+  }
+  return expiredNotice(request);
+}
+
+export function expiredNotice(request: AccessRequest): Notice {
+  return notice(
+    `Expired: ${request.resource}`,
+    `⌛ Your request for \`${request.resource}\` *expired*: nobody decided by ${slackDate(request.decidedAt ?? request.expiresAt)}.`,
+    'Ask again with `/access request`, or reach an approver directly if it is urgent.',
+  );
+}
+
+export function grantActiveNotice(grant: Grant): Notice {
+  return notice(
+    `Active: ${grant.resource} until ${grant.expiresAt!.toISOString()}`,
+    `🟢 Your access to \`${grant.resource}\` is *active* as \`${escapeText(grant.identity)}\` until ${slackDate(grant.expiresAt!)}.`,
+    `It ends by itself; \`/access list\` shows what you hold.`,
+  );
+}
+
+export function grantEndedNotice(grant: Grant): Notice {
+  const why = grant.endReason && grant.endReason !== 'expired' ? ` (${escapeText(grant.endReason)})` : ': its window ended';
+  return notice(
+    `Ended: ${grant.resource}`,
+    `⌛ Your access to \`${grant.resource}\` *ended* ${slackDate(grant.endedAt!)}${why}.`,
+    'Need it again? `/access request` files a new request.',
+  );
+}
+
+export function grantFailedNotice(grant: Grant): Notice {
+  return notice(
+    `Could not grant ${grant.resource}`,
+    `⚠️ Your request for \`${grant.resource}\` was approved, but *access could not be granted*: ${escapeText(grant.lastError ?? 'the provider refused')}.`,
+    'Nothing was granted. Ask the resource owners to fix this, then request again.',
+  );
+}
