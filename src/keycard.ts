@@ -76,8 +76,9 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     wake: (job) => scheduler?.wake(job),
     workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
   };
-  const app = createSlackApp({ config, deps, logger, routes });
-  deps.directory = new SlackDirectory(app.client);
+  const slackClient = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL });
+  deps.directory = new SlackDirectory(slackClient);
+  const app = createSlackApp({ config, deps, logger, routes, client: slackClient });
 
   // Deliveries fail fast on a rate limit so the outbox, not this process, waits out Retry-After.
   const notifierClient = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });

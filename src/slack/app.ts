@@ -1,29 +1,39 @@
 import { App, HTTPReceiver, LogLevel, type CustomRoute, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { registerCommand } from './listeners/command.js';
 import { registerDecisions } from './listeners/decisions.js';
 import { registerRequestForm } from './listeners/request-form.js';
+import { Workspace } from './workspace.js';
 
 export interface SlackAppOptions {
   config: Config;
   deps: ServiceDeps;
   logger: Logger;
   routes: CustomRoute[];
+  /** A client holding the bot token, for calls made outside a listener's context. */
+  client: WebClient;
 }
 
 /**
  * The Bolt app. HTTP mode serves `POST /slack/events` (Bolt verifies the signature and refuses stale
  * timestamps with 401); Socket Mode is used when SLACK_APP_TOKEN is set.
  */
-export function createSlackApp({ config, deps, logger, routes }: SlackAppOptions): App {
+export function createSlackApp({ config, deps, logger, routes, client }: SlackAppOptions): App {
   const clientOptions = { slackApiUrl: config.SLACK_API_URL };
   const boltLogger = pinoToBolt(logger);
+  const workspace = new Workspace(client);
+  // Our own authorize: one auth.test per process (Bolt's single-token mode would call it per request).
+  const authorize = async () => {
+    const { teamId, botUserId, botId } = await workspace.identity();
+    return { botToken: config.SLACK_BOT_TOKEN, teamId, botUserId, botId };
+  };
   const app = config.SLACK_APP_TOKEN
-    ? new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, clientOptions, logger: boltLogger, tokenVerificationEnabled: false, port: config.PORT })
+    ? new App({ authorize, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, clientOptions, logger: boltLogger, port: config.PORT })
     : new App({
-        token: config.SLACK_BOT_TOKEN,
+        authorize,
         receiver: new HTTPReceiver({
           signingSecret: config.SLACK_SIGNING_SECRET!,
           endpoints: '/slack/events',
@@ -33,9 +43,8 @@ export function createSlackApp({ config, deps, logger, routes }: SlackAppOptions
         }),
         clientOptions,
         logger: boltLogger,
-        tokenVerificationEnabled: false,
       });
-  app.use(sameWorkspaceOnly(logger));
+  app.use(sameWorkspaceOnly(workspace, logger));
   registerCommand(app, deps);
   registerRequestForm(app, deps);
   registerDecisions(app, deps);
@@ -46,15 +55,16 @@ export function createSlackApp({ config, deps, logger, routes }: SlackAppOptions
 }
 
 /**
- * Invariant 1: a payload from another workspace is dropped. Bolt's single-workspace authorisation
- * learns our team from `auth.test` (context.teamId); the payload's team must match it.
+ * Invariant 1: a payload from another workspace is dropped, even when correctly signed (one signing
+ * secret can serve an app installed in several workspaces). Our team comes from `auth.test`.
  */
-function sameWorkspaceOnly(logger: Logger): Middleware<AnyMiddlewareArgs> {
+function sameWorkspaceOnly(workspace: Workspace, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
-    const { body, context, next } = args;
+    const { body, next } = args;
     const payload = body as { team_id?: string; team?: { id?: string } | null; user?: { team_id?: string } };
     const teamId = payload.team?.id ?? payload.team_id ?? payload.user?.team_id;
-    if (context.teamId && teamId && teamId !== context.teamId) {
+    const ours = (await workspace.identity()).teamId;
+    if (teamId !== ours) {
       logger.warn({ teamId }, 'dropped a Slack payload from another workspace');
       const ack = (args as { ack?: () => Promise<void> }).ack;
       if (ack) await ack();
