@@ -1,0 +1,141 @@
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MysqlProvider } from '../../../src/providers/mysql/mysql-provider.js';
+import { uniqueName } from '../../support/databases.js';
+import { providerConformance, type ConformanceFixture } from './conformance.js';
+import { closedPort, FaultSwitch } from './fault-switch.js';
+
+/** MariaDB on this machine: root with an empty password (CI starts the same service). */
+const ADMIN_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
+
+function urlWith(change: { user?: string; port?: number }): string {
+  const url = new URL(ADMIN_URL);
+  if (change.user) url.username = change.user;
+  if (change.port) url.port = String(change.port);
+  return url.toString();
+}
+
+async function mysqlAvailable(): Promise<boolean> {
+  const conn = await mysql.createConnection({ uri: ADMIN_URL, connectTimeout: 3_000 }).catch((error: Error) => {
+    if (process.env.KEYCARD_REQUIRE_SERVICES === '1') {
+      throw new Error(`MariaDB is required (KEYCARD_REQUIRE_SERVICES=1) but ${ADMIN_URL} is unreachable: ${error.message}`);
+    }
+    return undefined;
+  });
+  await conn?.end();
+  return conn !== undefined;
+}
+
+/** Runs admin statements on a short-lived connection. */
+async function admin(...statements: string[]): Promise<void> {
+  const conn = await mysql.createConnection({ uri: ADMIN_URL });
+  try {
+    for (const statement of statements) await conn.query(statement);
+  } finally {
+    await conn.end();
+  }
+}
+
+/**
+ * Unique accounts for one fixture: `identity` (exists, holds nothing), `role`, and `weak` (may log in,
+ * may grant nothing: the "missing permission" fault). Drops only those.
+ */
+async function mysqlFixture(spec: (names: { role: string; database: string }) => Record<string, unknown>): Promise<ConformanceFixture> {
+  const identity = uniqueName('kc_conf_user');
+  const role = uniqueName('kc_conf_role');
+  const weak = uniqueName('kc_conf_weak');
+  const database = uniqueName('kc_conf_db');
+  await admin(`CREATE USER '${identity}'@'%'`, `CREATE ROLE ${role}`, `CREATE USER '${weak}'@'%'`);
+  const real = new MysqlProvider('conformance', { url: ADMIN_URL, host: '%', max_connections: 2 });
+  const down = new MysqlProvider('conformance-down', { url: urlWith({ port: await closedPort() }), host: '%', max_connections: 1 });
+  const unprivileged = new MysqlProvider('conformance-weak', { url: urlWith({ user: weak }), host: '%', max_connections: 1 });
+  const provider = new FaultSwitch(real);
+  return {
+    provider,
+    identity,
+    spec: spec({ role, database }),
+    injectRetryable: async () => provider.nextCallVia(down),
+    injectPermanent: async () => provider.nextCallVia(unprivileged),
+    async teardown() {
+      await Promise.all([real.close(), down.close(), unprivileged.close()]);
+      await admin(`DROP USER IF EXISTS '${identity}'@'%'`, `DROP ROLE IF EXISTS ${role}`, `DROP USER IF EXISTS '${weak}'@'%'`);
+    },
+  };
+}
+
+providerConformance({
+  name: 'mysql (role)',
+  available: mysqlAvailable,
+  setup: () => mysqlFixture(({ role }) => ({ role })),
+});
+
+providerConformance({
+  name: 'mysql (database privileges)',
+  available: mysqlAvailable,
+  setup: () => mysqlFixture(({ database }) => ({ database, privileges: ['SELECT', 'INSERT'] })),
+});
+
+describe('mysql provider specifics', () => {
+  let up = false;
+  let provider: MysqlProvider;
+  const user = uniqueName('kc_my_user');
+  const role = uniqueName('kc_my_role');
+
+  beforeAll(async () => {
+    up = await mysqlAvailable();
+    if (!up) return;
+    await admin(`CREATE USER '${user}'@'%'`, `CREATE ROLE ${role}`);
+    provider = new MysqlProvider('specifics', { url: ADMIN_URL, host: '%', max_connections: 2 });
+  });
+
+  afterAll(async () => {
+    if (!up) return;
+    await provider.close();
+    await admin(`DROP USER IF EXISTS '${user}'@'%'`, `DROP ROLE IF EXISTS ${role}`);
+  });
+
+  const query = async (sql: string, values: unknown[]) => {
+    const conn = await mysql.createConnection({ uri: ADMIN_URL });
+    try {
+      const [rows] = await conn.query<mysql.RowDataPacket[]>(sql, values);
+      return rows;
+    } finally {
+      await conn.end();
+    }
+  };
+
+  it('does not create an account for an unknown identity: it is a permanent error', async (ctx) => {
+    if (!up) return ctx.skip('MariaDB is not available');
+    const ghost = uniqueName('kc_ghost');
+    await expect(provider.grant(ghost, { role })).rejects.toMatchObject({ retryable: false });
+    await expect(provider.grant(ghost, { database: 'kc_any', privileges: ['SELECT'] })).rejects.toMatchObject({ retryable: false });
+    expect(await query('SELECT 1 FROM mysql.user WHERE User = ?', [ghost])).toHaveLength(0);
+  });
+
+  it('sets the default role with the grant and clears it with the revoke', async (ctx) => {
+    if (!up) return ctx.skip('MariaDB is not available');
+    const defaultRole = async () => (await query('SELECT default_role FROM mysql.user WHERE User = ?', [user]))[0]?.default_role;
+    await provider.grant(user, { role, default_role: true });
+    expect(await defaultRole()).toBe(role);
+    await provider.revoke(user, { role, default_role: true });
+    expect(await defaultRole()).toBe('');
+    expect(await provider.listHolders({ role })).not.toContain(user);
+  });
+
+  it('escapes wildcards in database names: a grant on a_b does not reach aXb', async (ctx) => {
+    if (!up) return ctx.skip('MariaDB is not available');
+    const database = uniqueName('kc_my_db');
+    await provider.grant(user, { database, privileges: ['SELECT'] });
+    const rows = await query('SELECT Db FROM mysql.db WHERE User = ?', [user]);
+    expect(rows.map((r) => r.Db)).toEqual([database.replace(/_/g, '\\_')]);
+    expect(await provider.listHolders({ database, privileges: ['SELECT'] })).toContain(user);
+    await provider.revoke(user, { database, privileges: ['SELECT'] });
+    expect(await query('SELECT Db FROM mysql.db WHERE User = ?', [user])).toHaveLength(0);
+  });
+
+  it('lists holders at another host as user@host', async (ctx) => {
+    if (!up) return ctx.skip('MariaDB is not available');
+    // The role's creator (root at 127.0.0.1 here) holds it WITH ADMIN OPTION: standing access, listed.
+    expect(await provider.listHolders({ role })).toContain('root@127.0.0.1');
+  });
+});
