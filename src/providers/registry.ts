@@ -1,13 +1,14 @@
 import type { Policy } from '../policy/policy.js';
 import type { ProviderKinds } from '../policy/load.js';
 import { githubKind } from './github/github-provider.js';
+import { oktaKind } from './okta/okta-provider.js';
 import { mysqlKind } from './mysql/mysql-provider.js';
 import { postgresKind } from './postgres/postgres-provider.js';
 import type { Provider, ProviderKind } from './types.js';
 
 /** Every provider kind Keycard knows, by the `kind:` written in access.yaml. */
 export const providerKinds: ProviderKinds = new Map<string, ProviderKind<unknown, unknown>>(
-  [postgresKind, githubKind, mysqlKind].map((k) => [k.kind, k as ProviderKind<unknown, unknown>]),
+  [postgresKind, githubKind, mysqlKind, oktaKind].map((k) => [k.kind, k as ProviderKind<unknown, unknown>]),
 );
 
 export class ProviderConfigError extends Error {
