@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65_535);
+const port = z.coerce.number({ message: 'must be a port number (0–65535)' }).int().min(0).max(65_535);
 
 /** The one schema for Keycard's environment (DESIGN.md "External contract"). */
 export const configSchema = z
