@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/store/schema.ts',
+  // One file per area (schema.ts, schema-reviews.ts, …) so work on different areas does not collide.
+  schema: './src/store/schema*.ts',
   out: './drizzle',
 });

@@ -1,10 +1,10 @@
 import type { AddressInfo, Server } from 'node:net';
 import { hostname } from 'node:os';
-import type { CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import pino, { type Logger } from 'pino';
 import { loadConfig } from './config.js';
 import { OffsetClock, type Clock } from './domain/clock.js';
+import { httpRoutes } from './http/routes.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { keycardJobs } from './jobs/jobs.js';
 import { loadPolicyFile } from './policy/load.js';
@@ -54,18 +54,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   }
 
   let scheduler: Scheduler | undefined;
-  const routes: CustomRoute[] = [
-    { path: '/healthz', method: ['GET'], handler: (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok') },
-    {
-      path: '/readyz',
-      method: ['GET'],
-      handler: (_req, res) =>
-        void database.now().then(
-          () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ready'),
-          () => res.writeHead(503, { 'content-type': 'text/plain' }).end('database unreachable'),
-        ),
-    },
-  ];
+  const routes = httpRoutes({ database });
   const deps: ServiceDeps = {
     store,
     clock,
