@@ -1,5 +1,6 @@
 import type { Policy } from '../policy/policy.js';
 import type { ProviderKinds } from '../policy/load.js';
+import { awsKind } from './aws/aws-provider.js';
 import { githubKind } from './github/github-provider.js';
 import { oktaKind } from './okta/okta-provider.js';
 import { mysqlKind } from './mysql/mysql-provider.js';
@@ -9,7 +10,7 @@ import type { Provider, ProviderKind } from './types.js';
 
 /** Every provider kind Keycard knows, by the `kind:` written in access.yaml. */
 export const providerKinds: ProviderKinds = new Map<string, ProviderKind<unknown, unknown>>(
-  [postgresKind, githubKind, mysqlKind, oktaKind, redisKind].map((k) => [k.kind, k as ProviderKind<unknown, unknown>]),
+  [postgresKind, githubKind, mysqlKind, oktaKind, redisKind, awsKind].map((k) => [k.kind, k as ProviderKind<unknown, unknown>]),
 );
 
 export class ProviderConfigError extends Error {
