@@ -20,16 +20,29 @@ export function isRequester(request: Pick<AccessRequest, 'requesterId'>, userId:
   return request.requesterId === userId;
 }
 
+/** Past its deadline a pending request is over, even before the expiry job has marked it `expired`. */
+export function isOverdue(request: Pick<AccessRequest, 'status' | 'expiresAt'>, now: Date): boolean {
+  return request.status === 'pending' && request.expiresAt.getTime() <= now.getTime();
+}
+
 /**
  * The checks an approver's vote must pass, in the order a person would want to hear them:
- * a decided request is reported first (with who decided), then self-approval (invariant 3), then authority.
+ * a decided (or, given `now`, overdue) request is reported first (with who decided), then
+ * self-approval (invariant 3), then authority.
  */
-export function assertCanVote(request: AccessRequest, approverId: SlackUserId): void {
+export function assertCanVote(request: AccessRequest, approverId: SlackUserId, now?: Date): void {
   if (isDecided(request)) {
     throw new DomainError('already_decided', `request ${request.id} is already ${request.status}`, {
       status: request.status,
       decidedBy: request.decidedBy,
       decidedAt: request.decidedAt,
+    });
+  }
+  if (now && isOverdue(request, now)) {
+    throw new DomainError('already_decided', `request ${request.id} expired undecided`, {
+      status: 'expired',
+      decidedBy: null,
+      decidedAt: request.expiresAt,
     });
   }
   if (isRequester(request, approverId)) {

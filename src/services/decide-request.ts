@@ -32,7 +32,7 @@ export async function decideRequest(deps: ServiceDeps, input: DecideRequestInput
     const result = await store.transaction(async (tx) => {
       const request = await tx.requests.lockById(input.requestId);
       if (!request) throw new DomainError('request_not_found', `no request ${input.requestId}`);
-      assertCanVote(request, input.approverId);
+      assertCanVote(request, input.approverId, now);
       if (!(await tx.requests.recordVote({ requestId: request.id, approverId: input.approverId, vote: input.vote, reason, createdAt: now }))) {
         throw new DomainError('already_voted', `${input.approverId} already voted on ${request.id}`);
       }

@@ -78,6 +78,28 @@ describe('assertCanVote', () => {
   });
 });
 
+describe('assertCanVote past the deadline', () => {
+  const expiresAt = new Date('2026-12-02T09:00:00.000Z');
+
+  it('refuses a pending request whose deadline has passed, as expired undecided', () => {
+    const request = aRequest({ expiresAt });
+    const error = refusal(() => assertCanVote(request, 'U0BOB', expiresAt));
+    expect(error.code).toBe('already_decided');
+    expect(error.details).toEqual({ status: 'expired', decidedBy: null, decidedAt: expiresAt });
+  });
+
+  it('accepts a vote just before the deadline, and without a clock checks no deadline', () => {
+    const request = aRequest({ expiresAt });
+    expect(() => assertCanVote(request, 'U0BOB', new Date(expiresAt.getTime() - 1))).not.toThrow();
+    expect(() => assertCanVote(request, 'U0BOB')).not.toThrow();
+  });
+
+  it('still reports who decided a request decided before its deadline', () => {
+    const request = aRequest({ expiresAt, status: 'approved', decidedBy: 'U0CAT', decidedAt: new Date('2026-12-01T10:00:00Z') });
+    expect(refusal(() => assertCanVote(request, 'U0BOB', new Date('2026-12-03T00:00:00Z'))).details.decidedBy).toBe('U0CAT');
+  });
+});
+
 describe('eligibleApprovers', () => {
   it('drops the requester and duplicates, keeping order', () => {
     expect(eligibleApprovers('U0ANA', ['U0BOB', 'U0ANA', 'U0CAT', 'U0BOB'])).toEqual(['U0BOB', 'U0CAT']);
