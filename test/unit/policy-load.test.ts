@@ -40,24 +40,23 @@ describe('parsePolicy: a valid file', () => {
       approvers: ['group:db-owners', 'usergroup:S0SRE'],
       approvals: 1,
       requesters: null,
-      duration: { defaultMs: 3_600_000, maxMs: 14_400_000, minMs: 60_000 },
+      duration: expect.objectContaining({ defaultMs: 3_600_000, maxMs: 14_400_000, minMs: 60_000 }),
       requestTtlMs: 86_400_000,
-      breakGlass: { notify: 'C0SECURITY' },
+      breakGlass: expect.objectContaining({ notify: 'C0SECURITY' }),
     });
-    expect(ro.autoApprove).toEqual([
-      { name: 'prod-db-readonly.auto_approve[0]', requesterIn: ['usergroup:S0ONCALL'], maxDurationMs: 3_600_000 },
-    ]);
+    expect(ro.autoApprove).toHaveLength(1);
+    expect(ro.autoApprove[0]).toMatchObject({ name: 'prod-db-readonly.auto_approve[0]', requesterIn: ['usergroup:S0ONCALL'], maxDurationMs: 3_600_000 });
   });
 
   it('fills defaults: approvers from owners, description from name, min 1m, ttl from settings', () => {
     const write = policy.resources['prod-db-write']!;
     expect(write.approvers).toEqual(['group:db-owners']);
     expect(write.description).toBe('prod-db-write');
-    expect(write.duration).toEqual({ defaultMs: 1_800_000, maxMs: 7_200_000, minMs: 90_000 });
+    expect(write.duration).toMatchObject({ defaultMs: 1_800_000, maxMs: 7_200_000, minMs: 90_000 });
     expect(write.requestTtlMs).toBe(7_200_000);
     expect(write.requesters).toEqual(['group:sre']);
     expect(write.breakGlass).toBeNull();
-    expect(policy.resources['stage-db']!.autoApprove).toEqual([{ name: 'stage-anyone', requesterIn: null, maxDurationMs: null }]);
+    expect(policy.resources['stage-db']!.autoApprove).toEqual([expect.objectContaining({ name: 'stage-anyone', requesterIn: null, maxDurationMs: null })]);
   });
 
   it('keeps provider settings with env: references unresolved and the identity rule apart', () => {
@@ -129,11 +128,14 @@ describe('parsePolicy: errors name the file, the path and the line', () => {
   });
 
   it("checks the grant block against the provider's own schema (postgres needs role)", () => {
-    const error = refused(edit('grant: { role: prod_write }', 'grant: { rol: prod_write }'));
-    const paths = error.problems.map((p) => p.path);
-    expect(paths).toContain('resources.prod-db-write.grant.role');
-    expect(error.problems.every((p) => p.line === lineIn(SAMPLE_POLICY, 'grant: { role: prod_write }'))).toBe(true);
-    expect(error.problems.find((p) => p.path === 'resources.prod-db-write.grant')?.message).toMatch(/rol/);
+    for (const bad of ['grant: { rol: prod_write }', 'grant: {}', 'grant: { role: "" }']) {
+      const error = refused(edit('grant: { role: prod_write }', bad));
+      expect(error.problems.length, bad).toBeGreaterThan(0);
+      for (const problem of error.problems) {
+        expect(problem.path, bad).toMatch(/^resources\.prod-db-write\.grant(\.|$)/);
+        expect(problem.line, bad).toBe(lineIn(SAMPLE_POLICY, 'grant: { role: prod_write }'));
+      }
+    }
   });
 
   it("checks provider settings against the provider's schema, env: values accepted as present", () => {
