@@ -1,7 +1,8 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { DomainError } from '../domain/errors.js';
 import { formatDurationShort, parseDuration } from '../domain/duration.js';
-import type { Policy, Resource } from './policy.js';
+import type { AutoApproveRule, Policy, Resource } from './policy.js';
+import { inTimeWindow } from './time-window.js';
 
 /** Pure policy evaluation: no I/O. Slack user groups arrive already resolved to member ids. */
 
@@ -82,13 +83,15 @@ export function mayRequest(resource: Resource, isIn: Membership): boolean {
 }
 
 /** The first auto-approval rule whose every condition holds, or null. */
-export function matchAutoApproval(resource: Resource, durationMs: number, isIn: Membership): string | null {
-  const rule = resource.autoApprove.find(
-    (r) =>
-      (r.requesterIn === null || isIn(r.requesterIn)) &&
-      (r.maxDurationMs === null || durationMs <= r.maxDurationMs),
+export function matchAutoApproval(resource: Resource, durationMs: number, isIn: Membership, now: Date): AutoApproveRule | null {
+  return (
+    resource.autoApprove.find(
+      (r) =>
+        (r.requesterIn === null || isIn(r.requesterIn)) &&
+        (r.maxDurationMs === null || durationMs <= r.maxDurationMs) &&
+        (r.when === null || inTimeWindow(r.when, now)),
+    ) ?? null
   );
-  return rule?.name ?? null;
 }
 
 /** Every person reference a request decision needs resolved: requesters, auto-approval rules, approvers. */

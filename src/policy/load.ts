@@ -115,8 +115,22 @@ function crossCheck(policy: PolicyFile, kinds: ProviderKinds, problem: ProblemAt
     checkPeople([...at, 'owners'], resource.owners);
     checkPeople([...at, 'approvers'], resource.approvers);
     checkPeople([...at, 'requesters'], resource.requesters);
+    checkPeople([...at, 'escalate_to'], resource.escalate_to);
+    if (resource.escalate_after && !resource.escalate_to?.length) {
+      problems.push(problem([...at, 'escalate_after'], 'needs escalate_to: who is asked on escalation'));
+    }
+    if (!resource.dm_approvers && !resource.approval_channel) {
+      problems.push(problem([...at, 'dm_approvers'], 'approvers would never be asked: set approval_channel or keep dm_approvers'));
+    }
+    if (resource.break_glass && parseDuration(resource.break_glass.max) > parseDuration(resource.duration.max)) {
+      problems.push(problem([...at, 'break_glass', 'max'], `longer than duration.max (${resource.duration.max})`));
+    }
+    if (resource.duration.max_total && parseDuration(resource.duration.max_total) < parseDuration(resource.duration.max)) {
+      problems.push(problem([...at, 'duration', 'max_total'], `shorter than max (${resource.duration.max})`));
+    }
     resource.auto_approve.forEach((rule, i) => checkPeople([...at, 'auto_approve', i, 'requester_in'], rule.requester_in));
-    if ((resource.approvers ?? resource.owners).length === 0 && resource.auto_approve.length === 0) {
+    const approvers = (resource.approvers ?? ['owners']).flatMap((ref) => (ref === 'owners' ? resource.owners : [ref]));
+    if (approvers.length === 0 && resource.auto_approve.length === 0) {
       problems.push(problem(at, 'nobody can approve: give approvers, owners or an auto_approve rule'));
     }
     const max = parseDuration(resource.duration.max);
@@ -172,21 +186,30 @@ function compile(file: PolicyFile, source: string, kinds: ProviderKinds): Policy
       providerName: r.provider,
       grant: kind.grantSchema.parse(r.grant) as Record<string, unknown>,
       owners: r.owners,
-      approvers: r.approvers ?? r.owners,
+      approvers: [...new Set((r.approvers ?? ['owners']).flatMap((ref) => (ref === 'owners' ? r.owners : [ref])))],
       approvals: r.approvals,
       requesters: r.requesters ?? null,
       duration: {
         defaultMs: parseDuration(r.duration.default),
         maxMs: parseDuration(r.duration.max),
         minMs: r.duration.min ? parseDuration(r.duration.min) : 60_000,
+        maxTotalMs: parseDuration(r.duration.max_total ?? r.duration.max),
       },
+      approvalChannel: r.approval_channel ?? null,
+      dmApprovers: r.dm_approvers,
+      remindAfterMs: r.remind_after ? parseDuration(r.remind_after) : null,
+      escalation: r.escalate_after ? { afterMs: parseDuration(r.escalate_after), to: r.escalate_to ?? [] } : null,
       requestTtlMs: r.request_ttl ? parseDuration(r.request_ttl) : requestTtlMs,
       autoApprove: r.auto_approve.map((rule, i) => ({
         name: rule.name ?? `${name}.auto_approve[${i}]`,
         requesterIn: rule.requester_in ?? null,
         maxDurationMs: rule.max_duration ? parseDuration(rule.max_duration) : null,
+        when: rule.when ?? null,
+        announce: rule.announce ?? null,
       })),
-      breakGlass: r.break_glass ?? null,
+      breakGlass: r.break_glass
+        ? { notify: r.break_glass.notify, maxMs: parseDuration(r.break_glass.max), confirmWithinMs: parseDuration(r.break_glass.confirm_within) }
+        : null,
     };
   }
   const providers = Object.fromEntries(

@@ -6,10 +6,22 @@ export type PersonRef =
   | { type: 'usergroup'; id: string }
   | { type: 'group'; name: string };
 
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** Local days and hours in a named time zone, e.g. weekdays 09:00-18:00 in Europe/Berlin. */
+export interface TimeWindow {
+  days: Weekday[];
+  between: string;
+  timezone: string;
+}
+
 export interface AutoApproveRule {
   name: string;
   requesterIn: string[] | null;
   maxDurationMs: number | null;
+  when: TimeWindow | null;
+  /** Channel told of approvals by this rule; none means only the requester hears of it. */
+  announce: string | null;
 }
 
 /** A resource as the services use it: durations in milliseconds, the grant block validated. */
@@ -22,10 +34,15 @@ export interface Resource {
   approvers: string[];
   approvals: number;
   requesters: string[] | null;
-  duration: { defaultMs: number; maxMs: number; minMs: number };
+  duration: { defaultMs: number; maxMs: number; minMs: number; maxTotalMs: number };
   requestTtlMs: number;
+  /** A channel that gets a copy of each request, with buttons. */
+  approvalChannel: string | null;
+  dmApprovers: boolean;
+  remindAfterMs: number | null;
+  escalation: { afterMs: number; to: string[] } | null;
   autoApprove: AutoApproveRule[];
-  breakGlass: { notify: string } | null;
+  breakGlass: { notify: string; maxMs: number; confirmWithinMs: number } | null;
 }
 
 export interface ProviderInstance {

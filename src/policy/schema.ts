@@ -21,6 +21,39 @@ export const personRef = z
 
 const people = z.array(personRef);
 
+/** Approver lists may also say `owners`: the resource's owners. */
+const approverRef = z.union([z.literal('owners'), personRef]);
+
+const channelId = z
+  .string()
+  .regex(/^[CG][A-Z0-9]+$/, { message: 'must be a Slack channel id (C…)' })
+  .describe('A Slack channel id (C…)');
+
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
+const timeWindow = z
+  .strictObject({
+    days: z.array(weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    between: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'must be HH:MM-HH:MM, e.g. 09:00-18:00' })
+      .default('00:00-24:00'),
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' })
+      .default('UTC'),
+  })
+  .describe('Only on these days, between these local times, in this time zone');
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const identityRule = z
   .strictObject({
     from: z
@@ -45,6 +78,8 @@ const autoApproveRule = z.strictObject({
   name: z.string().optional().describe('Recorded on the request when this rule approves it'),
   requester_in: people.optional().describe('The requester must be one of these'),
   max_duration: durationText.optional().describe('Only requests up to this long'),
+  when: timeWindow.optional(),
+  announce: channelId.optional().describe('Post auto-approvals by this rule to this channel; silent otherwise'),
 });
 
 const resource = z.strictObject({
@@ -52,17 +87,30 @@ const resource = z.strictObject({
   provider: z.string().min(1).describe('Name of a provider instance under `providers:`'),
   grant: z.record(z.string(), z.unknown()).describe("What to grant; checked by the provider's own schema"),
   owners: people.default([]),
-  approvers: people.optional().describe('Who may approve; the owners when not given'),
+  approvers: z.array(approverRef).optional().describe('Who may approve (`owners` means the owners); the owners when not given'),
   approvals: z.number().int().min(1).default(1).describe('How many distinct approvers must approve'),
   requesters: people.optional().describe('Who may request; everyone when not given'),
   duration: z.strictObject({
     default: durationText,
     max: durationText,
     min: durationText.optional().describe('1m when not given'),
+    max_total: durationText.optional().describe('Longest a grant may run with extensions; `max` when not given'),
   }),
+  approval_channel: channelId.optional().describe('Also post requests to this channel, with Approve and Deny'),
+  dm_approvers: z.boolean().default(true).describe('DM each approver (turn off to use only approval_channel)'),
+  remind_after: durationText.optional().describe('Remind approvers when a request has waited this long'),
+  escalate_after: durationText.optional().describe('Ask escalate_to as well when a request has waited this long'),
+  escalate_to: people.optional().describe('Who is asked on escalation; they may approve from then on'),
   request_ttl: durationText.optional().describe('How long a request may wait for a decision'),
   auto_approve: z.array(autoApproveRule).default([]),
-  break_glass: z.strictObject({ notify: z.string().regex(/^[CG][A-Z0-9]+$/) }).optional(),
+  break_glass: z
+    .strictObject({
+      notify: channelId.describe('Announced here at once'),
+      max: durationText.default('1h').describe('Longest break-glass grant'),
+      confirm_within: durationText.default('4h').describe('An owner must confirm by then, or the grant is revoked'),
+    })
+    .optional()
+    .describe('Lets a requester grant themselves access in an emergency, loudly, reviewed after'),
 });
 
 const review = z.strictObject({

@@ -55,7 +55,7 @@ export async function submitRequest(deps: ServiceDeps, input: SubmitRequestInput
     });
   }
 
-  const autoRule = matchAutoApproval(resource, durationMs, isIn);
+  const autoRule = matchAutoApproval(resource, durationMs, isIn, clock.now())?.name ?? null;
   const approverIds = eligibleApprovers(requesterId, await resolvePeople(policy, directory, resource.approvers));
   if (!autoRule && approverIds.length < resource.approvals) {
     throw new DomainError('no_approvers', `${resource.name} needs ${resource.approvals} approver(s) besides the requester`, {

@@ -142,25 +142,27 @@ describe('mayRequest', () => {
   });
 });
 
+const NOW = new Date('2026-12-02T10:00:00Z'); // a Wednesday morning
+
 describe('matchAutoApproval', () => {
   it('matches when every condition holds', () => {
-    expect(matchAutoApproval(readonly, 3_600_000, member('U0PAGED', ['S0ONCALL']))).toBe('prod-db-readonly.auto_approve[0]');
+    expect(matchAutoApproval(readonly, 3_600_000, member('U0PAGED', ['S0ONCALL']), NOW)?.name ?? null).toBe('prod-db-readonly.auto_approve[0]');
   });
 
   it('does not match when the requester is not in the group', () => {
-    expect(matchAutoApproval(readonly, 30 * 60_000, member('U0EVE'))).toBeNull();
+    expect(matchAutoApproval(readonly, 30 * 60_000, member('U0EVE'), NOW)?.name ?? null).toBeNull();
   });
 
   it('does not match past max_duration', () => {
-    expect(matchAutoApproval(readonly, 3_600_001, member('U0PAGED', ['S0ONCALL']))).toBeNull();
+    expect(matchAutoApproval(readonly, 3_600_001, member('U0PAGED', ['S0ONCALL']), NOW)?.name ?? null).toBeNull();
   });
 
   it('matches a rule with no conditions for anyone, by its name', () => {
-    expect(matchAutoApproval(stage, 86_400_000, member('U0EVE'))).toBe('stage-anyone');
+    expect(matchAutoApproval(stage, 86_400_000, member('U0EVE'), NOW)?.name ?? null).toBe('stage-anyone');
   });
 
   it('matches nothing when the resource has no rules', () => {
-    expect(matchAutoApproval(write, 60_000, member('U0AAA'))).toBeNull();
+    expect(matchAutoApproval(write, 60_000, member('U0AAA'), NOW)?.name ?? null).toBeNull();
   });
 });
 
