@@ -6,11 +6,12 @@ import { oktaKind } from './okta/okta-provider.js';
 import { mysqlKind } from './mysql/mysql-provider.js';
 import { postgresKind } from './postgres/postgres-provider.js';
 import { redisKind } from './redis/redis-provider.js';
+import { webhookKind } from './webhook/webhook-provider.js';
 import type { Provider, ProviderKind } from './types.js';
 
 /** Every provider kind Keycard knows, by the `kind:` written in access.yaml. */
 export const providerKinds: ProviderKinds = new Map<string, ProviderKind<unknown, unknown>>(
-  [postgresKind, githubKind, mysqlKind, oktaKind, redisKind, awsKind].map((k) => [k.kind, k as ProviderKind<unknown, unknown>]),
+  [postgresKind, githubKind, mysqlKind, oktaKind, redisKind, awsKind, webhookKind].map((k) => [k.kind, k as ProviderKind<unknown, unknown>]),
 );
 
 export class ProviderConfigError extends Error {
