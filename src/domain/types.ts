@@ -32,7 +32,19 @@ export interface AccessRequest {
   decisionReason: string | null;
   /** Set when a policy rule approved the request without a person. */
   autoApprovedBy: string | null;
+  kind: RequestKind;
+  /** For an extension: the grant it extends. */
+  grantId: string | null;
+  remindedAt: Date | null;
+  escalatedAt: Date | null;
+  /** Break-glass: an owner must confirm by then, or the grant is revoked. */
+  confirmBy: Date | null;
+  confirmedBy: SlackUserId | null;
+  confirmedAt: Date | null;
 }
+
+/** `access`: a new grant. `extension`: more time on an active grant. `break_glass`: an emergency self-grant. */
+export type RequestKind = 'access' | 'extension' | 'break_glass';
 
 export type GrantStatus = 'pending' | 'active' | 'revoking' | 'revoked' | 'failed';
 

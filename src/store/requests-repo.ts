@@ -1,9 +1,13 @@
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { AccessRequest, Approval, RequestStatus, Vote } from '../domain/types.js';
 import type { Db } from './db.js';
 import { approvals, requests } from './schema.js';
 
-export type NewRequest = Omit<AccessRequest, 'id' | 'decidedAt' | 'decidedBy' | 'decisionReason' | 'autoApprovedBy'>;
+export type NewRequest = Omit<
+  AccessRequest,
+  'id' | 'decidedAt' | 'decidedBy' | 'decisionReason' | 'autoApprovedBy' | 'kind' | 'grantId' | 'remindedAt' | 'escalatedAt' | 'confirmBy' | 'confirmedBy' | 'confirmedAt'
+> &
+  Partial<Pick<AccessRequest, 'kind' | 'grantId' | 'confirmBy'>>;
 
 /** Requests and their votes: one aggregate. */
 export function requestsRepo(db: Db) {
@@ -62,6 +66,14 @@ export function requestsRepo(db: Db) {
       return row ?? null;
     },
 
+    /**
+     * Serialises filing for one requester and resource until the transaction ends, so two submissions at
+     * the same moment cannot both pass the duplicate check (PostgreSQL's default isolation lets them).
+     */
+    async lockPendingSlot(requesterId: string, resource: string): Promise<void> {
+      await db.execute(sql`SELECT pg_advisory_xact_lock(${PENDING_SLOT_LOCK}, hashtext(${requesterId} || '/' || ${resource}))`);
+    },
+
     /** Pending requests past their deadline, locked and skipped by other replicas (invariant 7). */
     async claimOverdue(now: Date, limit: number): Promise<AccessRequest[]> {
       return db
@@ -86,6 +98,9 @@ export function requestsRepo(db: Db) {
 }
 
 export type RequestsRepo = ReturnType<typeof requestsRepo>;
+
+/** Lock class for `lockPendingSlot`; the two-key advisory lock space never overlaps the one-key space. */
+const PENDING_SLOT_LOCK = 0x6b63; // "kc"
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

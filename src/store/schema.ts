@@ -35,6 +35,15 @@ export const requests = pgTable(
     decidedBy: text('decided_by'),
     decisionReason: text('decision_reason'),
     autoApprovedBy: text('auto_approved_by'),
+    /** `access` asks for a new grant; `extension` extends `grantId`; `break_glass` is a self-grant. */
+    kind: text('kind', { enum: ['access', 'extension', 'break_glass'] }).notNull().default('access'),
+    grantId: uuid('grant_id'),
+    remindedAt: ts('reminded_at'),
+    escalatedAt: ts('escalated_at'),
+    /** Break-glass: an owner must confirm by then, or the grant is revoked. */
+    confirmBy: ts('confirm_by'),
+    confirmedBy: text('confirmed_by'),
+    confirmedAt: ts('confirmed_at'),
   },
   (t) => [
     index('requests_pending_expiry').on(t.expiresAt).where(sql`status = 'pending'`),
