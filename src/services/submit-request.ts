@@ -66,6 +66,7 @@ export async function submitRequest(deps: ServiceDeps, input: SubmitRequestInput
 
   const now = clock.now();
   const result = await store.transaction(async (tx) => {
+    await tx.requests.lockPendingSlot(requesterId, resource.name);
     if (await tx.requests.findPending(requesterId, resource.name)) {
       throw new DomainError('duplicate_request', `${requesterId} already has a pending request for ${resource.name}`, {
         resource: resource.name,

@@ -22,6 +22,13 @@ export function aRequest(overrides: Partial<AccessRequest> = {}): AccessRequest 
     decidedBy: null,
     decisionReason: null,
     autoApprovedBy: null,
+    kind: 'access',
+    grantId: null,
+    remindedAt: null,
+    escalatedAt: null,
+    confirmBy: null,
+    confirmedBy: null,
+    confirmedAt: null,
     ...overrides,
   };
 }

@@ -103,6 +103,15 @@ export function submitSuite(h: () => Harness): void {
       expect((await h().store.requests.findPending('U0ANA', 'ro'))?.id).toBe(first.request.id);
     });
 
+    it('files one request when the same person submits twice at the same moment', async () => {
+      const submit = () => submitRequest(h().deps, { requester: h().people.ana, resourceName: 'ro', duration: '1h', reason: 'double click' });
+      const results = await Promise.allSettled([submit(), submit(), submit()]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.filter((r) => r.status === 'rejected');
+      expect(refused.map((r) => (r.reason as DomainError).code)).toEqual(['duplicate_request', 'duplicate_request']);
+      expect(await h().store.requests.listByRequester('U0ANA', ['pending'])).toHaveLength(1);
+    });
+
     it('lets a requester in through a Slack user group the policy names', async () => {
       h().directory.usergroups.set('S0SRE', ['U0SRE', 'U0EVE']);
       try {

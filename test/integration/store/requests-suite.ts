@@ -15,6 +15,13 @@ export function requestsSuite(ctx: StoreContext): void {
         decidedBy: null,
         decisionReason: null,
         autoApprovedBy: null,
+        kind: 'access',
+        grantId: null,
+        remindedAt: null,
+        escalatedAt: null,
+        confirmBy: null,
+        confirmedBy: null,
+        confirmedAt: null,
       });
       expect(found!.createdAt).toBeInstanceOf(Date);
       expect(found!.createdAt.getTime()).toBe(T0.getTime());
