@@ -133,6 +133,33 @@ describe('mysql provider specifics', () => {
     expect(await query('SELECT Db FROM mysql.db WHERE User = ?', [user])).toHaveLength(0);
   });
 
+  it('works with the least privileges docs/providers/mysql.md gives Keycard', async (ctx) => {
+    if (!up) return ctx.skip('MariaDB is not available');
+    const keycard = uniqueName('kc_my_keycard');
+    const database = uniqueName('kc_my_lp_db');
+    await admin(
+      `CREATE USER '${keycard}'@'%'`,
+      `GRANT ${role} TO '${keycard}'@'%' WITH ADMIN OPTION`,
+      `GRANT SELECT ON mysql.roles_mapping TO '${keycard}'@'%'`,
+      `GRANT SELECT ON mysql.db TO '${keycard}'@'%'`,
+      `GRANT SELECT ON mysql.user TO '${keycard}'@'%'`,
+      `GRANT SELECT, INSERT ON \`${database}\`.* TO '${keycard}'@'%' WITH GRANT OPTION`,
+    );
+    const limited = new MysqlProvider('least-privilege', { url: urlWith({ user: keycard }), host: '%', max_connections: 1 });
+    try {
+      for (const spec of [{ role }, { database, privileges: ['SELECT', 'INSERT'] }]) {
+        await limited.grant(user, spec);
+        expect(await limited.listHolders(spec)).toContain(user);
+        await limited.revoke(user, spec);
+        await limited.revoke(user, spec);
+        expect(await limited.listHolders(spec)).not.toContain(user);
+      }
+    } finally {
+      await limited.close();
+      await admin(`DROP USER IF EXISTS '${keycard}'@'%'`);
+    }
+  });
+
   it('lists holders at another host as user@host', async (ctx) => {
     if (!up) return ctx.skip('MariaDB is not available');
     // The role's creator (root at 127.0.0.1 here) holds it WITH ADMIN OPTION: standing access, listed.

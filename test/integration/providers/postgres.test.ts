@@ -107,6 +107,35 @@ describe('postgres login mode specifics', () => {
     await expect(postgres(urlWith({ user: identity }), { max: 1 })`SELECT 1`).rejects.toThrow(/not permitted to log in/);
   });
 
+  it('works with the least privileges docs/providers/postgres.md gives Keycard', async (ctx) => {
+    if (!admin) return ctx.skip('PostgreSQL is not available');
+    const keycard = uniqueName('kc_pg_keycard');
+    const role = uniqueName('kc_pg_role');
+    const [{ version }] = await admin<[{ version: number }]>`SELECT current_setting('server_version_num')::int AS version`;
+    // From PostgreSQL 16, CREATEROLE alters only roles it holds ADMIN on; INHERIT/SET FALSE keep
+    // Keycard from using those roles' privileges itself. Before 16, CREATEROLE alone suffices.
+    const admin16 = 'WITH ADMIN TRUE, INHERIT FALSE, SET FALSE';
+    await admin.unsafe(`
+      CREATE ROLE "${role}" NOLOGIN;
+      CREATE ROLE "${keycard}" LOGIN CREATEROLE;
+      GRANT "${role}" TO "${keycard}" ${version >= 160000 ? admin16 : 'WITH ADMIN OPTION'};
+      ${version >= 160000 ? `GRANT "${identity}" TO "${keycard}" ${admin16};` : ''}
+      GRANT pg_signal_backend TO "${keycard}";`);
+    const limited = new PostgresProvider('least-privilege', { url: urlWith({ user: keycard }), max_connections: 1 });
+    try {
+      for (const s of [{ role }, spec]) {
+        await limited.grant(identity, s);
+        expect(await limited.listHolders(s)).toContain(identity);
+        await limited.revoke(identity, s);
+        await limited.revoke(identity, s);
+        expect(await limited.listHolders(s)).not.toContain(identity);
+      }
+    } finally {
+      await limited.close();
+      await admin.unsafe(`DROP ROLE "${keycard}"; DROP ROLE "${role}"`);
+    }
+  });
+
   it('granting to a role that does not exist is a permanent error', async (ctx) => {
     if (!admin) return ctx.skip('PostgreSQL is not available');
     await expect(provider.grant(uniqueName('kc_missing'), spec)).rejects.toMatchObject({ retryable: false });
