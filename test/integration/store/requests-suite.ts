@@ -70,6 +70,17 @@ export function requestsSuite(ctx: StoreContext): void {
       expect((await store.requests.listByRequester('U0DAN', ['pending', 'cancelled'])).map((r) => r.id)).toEqual([a.id, b.id]);
     });
 
+    it('takes the requester/resource filing lock inside a transaction, more than once if need be', async () => {
+      const store = ctx.store();
+      const filed = await store.transaction(async (tx) => {
+        await tx.requests.lockPendingSlot('U0LOCK', 'ro');
+        await tx.requests.lockPendingSlot('U0LOCK', 'ro');
+        await tx.requests.lockPendingSlot('U0LOCK', 'rw');
+        return tx.requests.insert(newRequest({ requesterId: 'U0LOCK', resource: 'ro' }));
+      });
+      expect((await store.requests.findPending('U0LOCK', 'ro'))?.id).toBe(filed.id);
+    });
+
     it('claims overdue pending requests only, oldest deadline first, bounded by the limit', async () => {
       const store = ctx.store();
       const late = await store.requests.insert(newRequest({ expiresAt: at(2 * HOUR) }));
