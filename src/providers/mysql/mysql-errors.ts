@@ -10,6 +10,7 @@ const PERMANENT: Record<number, string> = {
   1045: 'the target server denied Keycard’s database user (wrong credentials, or no right to grant this)',
   1049: 'the database in Keycard’s connection URL does not exist',
   1064: 'the server rejected the statement (a Keycard bug or an unsupported server version)',
+  1095: 'Keycard’s database user may not end other users’ sessions (it needs CONNECTION ADMIN)',
   1133: 'the user account does not exist on the target server',
   1142: 'Keycard’s database user lacks a privilege it needs',
   1227: 'Keycard’s database user lacks a privilege it needs',

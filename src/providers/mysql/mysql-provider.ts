@@ -21,8 +21,15 @@ const configSchema = z.strictObject({
 });
 
 /** Default mode: the requester's account is granted a role (`GRANT role TO 'user'@'host'`). */
+/**
+ * MariaDB/MySQL leave open sessions their access after REVOKE (an activated role stays active;
+ * database privileges stay until the next USE), so by default revoke also ends the account's sessions.
+ */
+const endSessions = z.boolean().default(true).describe('On revoke, KILL the account’s open connections');
+
 const roleGrant = z.strictObject({
   role: z.string().min(1).max(128).describe('The role granted to the requester’s account'),
+  end_sessions: endSessions,
   default_role: z
     .boolean()
     .default(false)
@@ -32,6 +39,7 @@ const roleGrant = z.strictObject({
 /** Privileges on every table of one database (`GRANT SELECT, … ON db.* TO 'user'@'host'`). */
 const privilegeGrant = z.strictObject({
   database: z.string().min(1).max(64).describe('The database the privileges apply to (all its tables)'),
+  end_sessions: endSessions,
   privileges: z
     .array(z.enum(PRIVILEGES))
     .min(1)
@@ -110,6 +118,7 @@ export class MysqlProvider implements Provider {
       } catch (error) {
         if (!NOT_PRESENT.has(errno(error) ?? 0)) throw error;
       }
+      if (parsed.end_sessions) await this.endSessions(identity);
     });
   }
 
@@ -147,6 +156,29 @@ export class MysqlProvider implements Provider {
       [databaseLevel(database).stored, database],
     );
     return rows as Holder[];
+  }
+
+  /**
+   * Kills the user's connections (by user name: the process list does not say which account host they
+   * matched). Without PROCESS the list shows only our own threads and this would silently do nothing,
+   * so that is checked first and refused.
+   */
+  private async endSessions(user: string): Promise<void> {
+    const [process] = await this.pool.query<mysql.RowDataPacket[]>(
+      "SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE = 'PROCESS' LIMIT 1",
+    );
+    if (process.length === 0) {
+      throw new ProviderError('ending open sessions needs the PROCESS privilege (or set end_sessions: false)', { retryable: false });
+    }
+    const [threads] = await this.pool.query<mysql.RowDataPacket[]>(
+      'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()',
+      [user],
+    );
+    for (const { id } of threads) {
+      await this.pool.query(`KILL CONNECTION ${Number(id)}`).catch((error: unknown) => {
+        if (errno(error) !== 1094) throw error; // 1094: unknown thread, it already ended
+      });
+    }
   }
 
   private flavorOf(): Promise<'mariadb' | 'mysql'> {

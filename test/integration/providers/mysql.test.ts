@@ -144,6 +144,7 @@ describe('mysql provider specifics', () => {
       `GRANT SELECT ON mysql.db TO '${keycard}'@'%'`,
       `GRANT SELECT ON mysql.user TO '${keycard}'@'%'`,
       `GRANT SELECT, INSERT ON \`${database}\`.* TO '${keycard}'@'%' WITH GRANT OPTION`,
+      `GRANT PROCESS, CONNECTION ADMIN ON *.* TO '${keycard}'@'%'`,
     );
     const limited = new MysqlProvider('least-privilege', { url: urlWith({ user: keycard }), host: '%', max_connections: 1 });
     try {
@@ -154,6 +155,39 @@ describe('mysql provider specifics', () => {
         await limited.revoke(user, spec);
         expect(await limited.listHolders(spec)).not.toContain(user);
       }
+    } finally {
+      await limited.close();
+      await admin(`DROP USER IF EXISTS '${keycard}'@'%'`);
+    }
+  });
+
+  it('revoke ends open sessions, which would otherwise keep an activated role', async (ctx) => {
+    if (!up) return ctx.skip('MariaDB is not available');
+    await provider.grant(user, { role });
+    const session = await mysql.createConnection({ uri: urlWith({ user }) });
+    await session.query(`SET ROLE ${role}`);
+    await provider.revoke(user, { role });
+    await expect(session.query('SELECT CURRENT_ROLE()')).rejects.toThrow();
+    session.destroy();
+
+    // With end_sessions: false the session survives, role still active: MariaDB's own behaviour.
+    await provider.grant(user, { role });
+    const kept = await mysql.createConnection({ uri: urlWith({ user }) });
+    await kept.query(`SET ROLE ${role}`);
+    await provider.revoke(user, { role, end_sessions: false });
+    const [rows] = await kept.query<mysql.RowDataPacket[]>('SELECT CURRENT_ROLE() AS r');
+    expect(rows[0]?.r).toBe(role);
+    await kept.end();
+  });
+
+  it('refuses to end sessions it cannot see (no PROCESS privilege)', async (ctx) => {
+    if (!up) return ctx.skip('MariaDB is not available');
+    const keycard = uniqueName('kc_my_noproc');
+    await admin(`CREATE USER '${keycard}'@'%'`, `GRANT ${role} TO '${keycard}'@'%' WITH ADMIN OPTION`);
+    const limited = new MysqlProvider('no-process', { url: urlWith({ user: keycard }), host: '%', max_connections: 1 });
+    try {
+      await expect(limited.revoke(user, { role })).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('PROCESS') });
+      await limited.revoke(user, { role, end_sessions: false });
     } finally {
       await limited.close();
       await admin(`DROP USER IF EXISTS '${keycard}'@'%'`);
