@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import type { ProviderKind } from '../providers/types.js';
 import type { Policy, Resource } from './policy.js';
+import { compileReviews, crossCheckReviews } from './review-policy.js';
 import { policySchema, type PolicyFile } from './schema.js';
 
 /** A policy problem, naming the file, the path inside it and (where known) the line. */
@@ -147,6 +148,7 @@ function crossCheck(policy: PolicyFile, kinds: ProviderKinds, problem: ProblemAt
       }
     });
   }
+  problems.push(...crossCheckReviews(policy, problem));
   return problems;
 }
 
@@ -210,6 +212,8 @@ function compile(file: PolicyFile, source: string, kinds: ProviderKinds): Policy
       breakGlass: r.break_glass
         ? { notify: r.break_glass.notify, maxMs: parseDuration(r.break_glass.max), confirmWithinMs: parseDuration(r.break_glass.confirm_within) }
         : null,
+      baseline: r.baseline,
+      onDrift: r.on_drift,
     };
   }
   const providers = Object.fromEntries(
@@ -218,5 +222,13 @@ function compile(file: PolicyFile, source: string, kinds: ProviderKinds): Policy
       { name, kind, identity, settings },
     ]),
   );
-  return { source, admins: file.settings.admins, groups: file.groups, providers, resources };
+  return {
+    source,
+    admins: file.settings.admins,
+    groups: file.groups,
+    providers,
+    resources,
+    reviews: compileReviews(file.reviews),
+    reconcileEveryMs: parseDuration(file.settings.reconcile_every),
+  };
 }

@@ -1,3 +1,4 @@
+import type { ReviewPolicy } from './review-policy.js';
 import type { IdentityRule } from './schema.js';
 
 /** A person reference from the policy, already split by kind. */
@@ -43,6 +44,9 @@ export interface Resource {
   escalation: { afterMs: number; to: string[] } | null;
   autoApprove: AutoApproveRule[];
   breakGlass: { notify: string; maxMs: number; confirmWithinMs: number } | null;
+  /** Provider identities expected to hold this standing; drift checks leave them alone. */
+  baseline: string[];
+  onDrift: 'report' | 'revoke' | 'ignore';
 }
 
 export interface ProviderInstance {
@@ -59,4 +63,7 @@ export interface Policy {
   groups: Record<string, string[]>;
   providers: Record<string, ProviderInstance>;
   resources: Record<string, Resource>;
+  reviews: Record<string, ReviewPolicy>;
+  /** How often providers are compared with what Keycard expects (drift). */
+  reconcileEveryMs: number;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isDuration } from '../domain/duration.js';
+import { isCronExpression } from '../domain/review-schedule.js';
 
 /**
  * The one zod schema of `access.yaml`. Provider-specific parts (`providers.*` settings and each
@@ -111,15 +112,40 @@ const resource = z.strictObject({
     })
     .optional()
     .describe('Lets a requester grant themselves access in an emergency, loudly, reviewed after'),
+  baseline: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Provider identities expected to hold this access standing (service accounts…); drift checks leave them alone'),
+  on_drift: z
+    .enum(['report', 'revoke', 'ignore'])
+    .default('report')
+    .describe('Access found at the provider that Keycard did not grant and the baseline does not list: tell the owners, also remove it, or ignore'),
 });
 
 const review = z.strictObject({
-  schedule: z.string().min(1),
-  resources: z.array(z.string()).min(1),
-  reviewer: z.string().default('owners'),
-  due: durationText,
-  remind_every: durationText.optional(),
-  on_no_response: z.enum(['revoke', 'keep', 'escalate']).default('revoke'),
+  description: z.string().optional(),
+  schedule: z
+    .string()
+    .refine(isCronExpression, { message: 'must be a cron expression such as "0 9 1 */3 *"' })
+    .describe('When a campaign starts (cron, read in `timezone`)'),
+  timezone: z
+    .string()
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' })
+    .default('UTC')
+    .describe('Time zone of `schedule`'),
+  resources: z.array(z.string()).min(1).describe('Resources whose holders are reviewed'),
+  reviewer: z
+    .string()
+    .regex(/^(owners|manager|group:[\w.-]+)$/, { message: 'must be owners, manager or group:<name>' })
+    .default('owners')
+    .describe("Who reviews each holder: the resource's owners, a named group, or the holder's manager (owners when unknown)"),
+  due: durationText.describe('How long reviewers have'),
+  remind_every: durationText.optional().describe('Remind reviewers with items left this often'),
+  on_no_response: z
+    .enum(['revoke', 'keep', 'escalate'])
+    .default('revoke')
+    .describe('What happens at due to items nobody decided; escalate hands them to the owners'),
+  report_channel: channelId.optional().describe('Where the campaign summary is posted when it closes'),
 });
 
 export const policySchema = z.strictObject({
@@ -127,8 +153,9 @@ export const policySchema = z.strictObject({
     .strictObject({
       request_ttl: durationText.default('24h').describe('How long a request may wait for a decision'),
       admins: people.default([]).describe('Who may administer Keycard'),
+      reconcile_every: durationText.default('1h').describe('How often providers are checked for access Keycard does not expect (drift)'),
     })
-    .default({ request_ttl: '24h', admins: [] }),
+    .default({ request_ttl: '24h', admins: [], reconcile_every: '1h' }),
   providers: z.record(z.string(), providerConfig),
   groups: z.record(z.string(), people).default({}),
   resources: z.record(z.string(), resource),
@@ -138,4 +165,5 @@ export const policySchema = z.strictObject({
 export type PolicyFile = z.infer<typeof policySchema>;
 export type ResourcePolicy = z.infer<typeof resource>;
 export type IdentityRule = z.infer<typeof identityRule>;
+export type ReviewFile = z.infer<typeof review>;
 export type ProviderConfig = z.infer<typeof providerConfig>;
