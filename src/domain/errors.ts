@@ -31,6 +31,22 @@ export type DomainErrorCode =
   | 'already_voted'
   /** The principal already has a pending request for the same resource. */
   | 'duplicate_request'
+  /** No review named so in the policy. `details.suggestions` lists close names. */
+  | 'unknown_review'
+  /** Only Keycard admins (settings.admins) may do this. */
+  | 'not_an_admin'
+  /** A campaign of this review is already running. */
+  | 'review_running'
+  /** No such review campaign or review item. */
+  | 'review_not_found'
+  /** The campaign no longer takes decisions (past due, or closed). */
+  | 'review_closed'
+  /** The review item is assigned to another reviewer. */
+  | 'not_your_review_item'
+  /** The review item was already decided. */
+  | 'review_item_decided'
+  /** Nobody reviews their own access. */
+  | 'self_review'
   /** Nobody could approve this request (no approvers resolved besides the requester). */
   | 'no_approvers';
 
