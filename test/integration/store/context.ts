@@ -75,11 +75,13 @@ export const randomId = () => randomUUID();
 
 /** Empties every table but the append-only audit log, so each test starts from nothing due. */
 export async function clearTables(database: Database): Promise<void> {
-  await database.db.execute(sql`DELETE FROM slack_messages`);
-  await database.db.execute(sql`DELETE FROM approvals`);
-  await database.db.execute(sql`DELETE FROM grants`);
-  await database.db.execute(sql`DELETE FROM outbox`);
-  await database.db.execute(sql`DELETE FROM requests`);
+  const result = await database.db.execute(
+    sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'audit_events' ORDER BY tablename`,
+  );
+  // postgres-js answers with an array of rows, PGlite with { rows }.
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ tablename: string }>;
+  if (rows.length === 0) return;
+  await database.db.execute(sql.raw(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')}`));
 }
 
 /** The claim columns, which the domain Grant type leaves out but the rows carry. */
