@@ -1,14 +1,16 @@
 import type { GrantStatus } from './types.js';
 
 const ALLOWED: Record<GrantStatus, readonly GrantStatus[]> = {
-  pending: ['active', 'failed'],
+  // pending → revoking: a leaver's (or a signal's) approved grant is ended before it activates. The revoke
+  // job still calls the provider, since an activation in flight may have granted it meanwhile.
+  pending: ['active', 'failed', 'revoking'],
   active: ['revoking'],
   revoking: ['revoked'],
   revoked: [],
   failed: [],
 };
 
-/** pending → active → revoking → revoked, plus pending → failed. */
+/** pending → active → revoking → revoked, plus pending → failed and pending → revoking. */
 export function canTransitionGrant(from: GrantStatus, to: GrantStatus): boolean {
   return ALLOWED[from].includes(to);
 }

@@ -11,9 +11,9 @@ import type { GrantStatus } from '../../src/domain/types.js';
 const STATUSES: GrantStatus[] = ['pending', 'active', 'revoking', 'revoked', 'failed'];
 
 describe('canTransitionGrant', () => {
-  it('allows exactly pending → active | failed, active → revoking, revoking → revoked', () => {
+  it('allows exactly pending → active | failed | revoking, active → revoking, revoking → revoked', () => {
     const allowed = STATUSES.flatMap((from) => STATUSES.filter((to) => canTransitionGrant(from, to)).map((to) => `${from}→${to}`));
-    expect(allowed.sort()).toEqual(['active→revoking', 'pending→active', 'pending→failed', 'revoking→revoked']);
+    expect(allowed.sort()).toEqual(['active→revoking', 'pending→active', 'pending→failed', 'pending→revoking', 'revoking→revoked']);
   });
 
   it('never skips revoking: active cannot become revoked directly', () => {

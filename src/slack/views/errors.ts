@@ -1,6 +1,7 @@
 import { formatDurationShort } from '../../domain/duration.js';
 import type { DomainError } from '../../domain/errors.js';
 import { escapeText, mention, slackDate } from './format.js';
+import { reviewErrorText } from './review-errors.js';
 
 /** DomainError codes in words a person acts on. The domain never formats text for Slack. */
 export function domainErrorText(error: DomainError): string {
@@ -38,6 +39,15 @@ export function domainErrorText(error: DomainError): string {
       return 'You are not an approver of this request, so your click changed nothing.';
     case 'self_approval':
       return 'You cannot approve your own request. Another approver has to decide it.';
+    case 'unknown_review':
+    case 'not_an_admin':
+    case 'review_running':
+    case 'review_not_found':
+    case 'review_closed':
+    case 'not_your_review_item':
+    case 'review_item_decided':
+    case 'self_review':
+      return reviewErrorText(error);
     case 'already_voted':
       return 'You already voted on this request; it is waiting for other approvers.';
   }
