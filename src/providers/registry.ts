@@ -2,6 +2,7 @@ import type { Policy } from '../policy/policy.js';
 import type { ProviderKinds } from '../policy/load.js';
 import { awsKind } from './aws/aws-provider.js';
 import { githubKind } from './github/github-provider.js';
+import { kubernetesKind } from './kubernetes/kubernetes-provider.js';
 import { oktaKind } from './okta/okta-provider.js';
 import { mysqlKind } from './mysql/mysql-provider.js';
 import { postgresKind } from './postgres/postgres-provider.js';
@@ -11,7 +12,7 @@ import type { Provider, ProviderKind } from './types.js';
 
 /** Every provider kind Keycard knows, by the `kind:` written in access.yaml. */
 export const providerKinds: ProviderKinds = new Map<string, ProviderKind<unknown, unknown>>(
-  [postgresKind, githubKind, mysqlKind, oktaKind, redisKind, awsKind, webhookKind].map((k) => [k.kind, k as ProviderKind<unknown, unknown>]),
+  [postgresKind, githubKind, mysqlKind, oktaKind, redisKind, awsKind, webhookKind, kubernetesKind].map((k) => [k.kind, k as ProviderKind<unknown, unknown>]),
 );
 
 export class ProviderConfigError extends Error {

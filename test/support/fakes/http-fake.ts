@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
@@ -44,6 +45,8 @@ export class HttpFake {
     private readonly failable: (call: RecordedCall) => boolean = () => true,
     /** The vendor's error answer for a failure given only a status. */
     private readonly errorBody: (status: number) => unknown = (status) => ({ status }),
+    /** Serve HTTPS with this certificate (for clients that refuse plain HTTP). */
+    private readonly tls?: { key: string; cert: string },
   ) {}
 
   /**
@@ -63,13 +66,14 @@ export class HttpFake {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.onRequest(req, res));
-    this.server.on('connection', (socket) => {
+    const listener = (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res);
+    this.server = this.tls ? createTlsServer(this.tls, listener) : createServer(listener);
+    this.server.on(this.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
