@@ -38,21 +38,28 @@ export function suggestResources(policy: Policy, typed: string): string[] {
  * Expands person references into Slack user ids and Slack user-group ids, following named groups.
  * Cycles are refused when the policy loads, so recursion ends.
  */
-export function expandPeople(policy: Policy, refs: readonly string[]): { userIds: string[]; usergroupIds: string[] } {
+export function expandPeople(
+  policy: Policy,
+  refs: readonly string[],
+): { userIds: string[]; usergroupIds: string[]; directoryGroups: string[] } {
   const userIds = new Set<string>();
   const usergroupIds = new Set<string>();
+  const directoryGroups = new Set<string>();
   const visit = (ref: string) => {
     if (ref.startsWith('usergroup:')) {
       usergroupIds.add(ref.slice('usergroup:'.length));
     } else if (ref.startsWith('group:')) {
       const name = ref.slice('group:'.length);
       if (Object.hasOwn(policy.groups, name)) policy.groups[name]!.forEach(visit);
+    } else if (ref.startsWith('directory:')) {
+      // SCIM group names compare ignoring case, as the directory stores them.
+      directoryGroups.add(ref.slice('directory:'.length).trim().toLowerCase());
     } else {
       userIds.add(ref);
     }
   };
   refs.forEach(visit);
-  return { userIds: [...userIds], usergroupIds: [...usergroupIds] };
+  return { userIds: [...userIds], usergroupIds: [...usergroupIds], directoryGroups: [...directoryGroups] };
 }
 
 /** Resolves a duration the requester typed (or the default) within the resource's bounds (invariant 4). */

@@ -230,5 +230,14 @@ function compile(file: PolicyFile, source: string, kinds: ProviderKinds): Policy
     resources,
     reviews: compileReviews(file.reviews),
     reconcileEveryMs: parseDuration(file.settings.reconcile_every),
+    securityChannel: file.settings.security_channel ?? null,
+    signals: file.signals.map((rule, i) => ({
+      name: rule.name ?? `signals[${i}]`,
+      severities: rule.when.severity ?? null,
+      types: rule.when.type ?? null,
+      revokeGrants: rule.revoke_grants,
+      freezeMs: rule.freeze_requests ? parseDuration(rule.freeze_requests) : null,
+      notifySecurity: rule.notify_security,
+    })),
   };
 }

@@ -66,4 +66,17 @@ export interface Policy {
   reviews: Record<string, ReviewPolicy>;
   /** How often providers are compared with what Keycard expects (drift). */
   reconcileEveryMs: number;
+  /** Where offboarding summaries and security signals are posted. */
+  securityChannel: string | null;
+  signals: SignalRule[];
+}
+
+/** A response to security signals; null conditions match any signal. */
+export interface SignalRule {
+  name: string;
+  severities: string[] | null;
+  types: string[] | null;
+  revokeGrants: boolean;
+  freezeMs: number | null;
+  notifySecurity: boolean;
 }

@@ -15,10 +15,12 @@ const durationText = z
 /** `U…`/`W…` Slack user ids, `usergroup:S…` Slack user groups, `group:<name>` named groups. */
 export const personRef = z
   .string()
-  .regex(/^([UW][A-Z0-9]+|usergroup:S[A-Z0-9]+|group:[\w.-]+)$/, {
-    message: 'must be a Slack user id (U…), usergroup:S… or group:<name>',
+  .regex(/^([UW][A-Z0-9]+|usergroup:S[A-Z0-9]+|group:[\w.-]+|directory:\S.*)$/, {
+    message: 'must be a Slack user id (U…), usergroup:S…, group:<name> or directory:<SCIM group name>',
   })
-  .describe('A Slack user id (U…), a Slack user group (usergroup:S…) or a named group (group:<name>)');
+  .describe(
+    'A Slack user id (U…), a Slack user group (usergroup:S…), a named group (group:<name>) or a group your identity provider provisions over SCIM (directory:<group name>)',
+  );
 
 const people = z.array(personRef);
 
@@ -148,18 +150,37 @@ const review = z.strictObject({
   report_channel: channelId.optional().describe('Where the campaign summary is posted when it closes'),
 });
 
+/** How Keycard answers a security signal about a person (POST /api/v1/signals); the first matching rule applies. */
+const signalRule = z.strictObject({
+  name: z.string().optional().describe('Named in the audit log and the answer'),
+  when: z
+    .strictObject({
+      severity: z.array(z.enum(['low', 'medium', 'high', 'critical'])).min(1).optional().describe('Any of these severities'),
+      type: z.array(z.string().min(1)).min(1).optional().describe('Any of these signal types, as the sender names them'),
+    })
+    .default({})
+    .describe('All conditions must hold; none means every signal'),
+  revoke_grants: z.boolean().default(false).describe("End all of the person's access now"),
+  freeze_requests: durationText.optional().describe('Refuse new requests from the person for this long'),
+  notify_security: z.boolean().default(true).describe('Post the signal and what was done to settings.security_channel'),
+});
+
 export const policySchema = z.strictObject({
   settings: z
     .strictObject({
       request_ttl: durationText.default('24h').describe('How long a request may wait for a decision'),
       admins: people.default([]).describe('Who may administer Keycard'),
       reconcile_every: durationText.default('1h').describe('How often providers are checked for access Keycard does not expect (drift)'),
+      security_channel: channelId
+        .optional()
+        .describe('Where offboarding summaries and security signals are posted (C…); nowhere when not given'),
     })
     .default({ request_ttl: '24h', admins: [], reconcile_every: '1h' }),
   providers: z.record(z.string(), providerConfig),
   groups: z.record(z.string(), people).default({}),
   resources: z.record(z.string(), resource),
   reviews: z.record(z.string(), review).default({}),
+  signals: z.array(signalRule).default([]).describe('Responses to security signals, first match wins; with none, signals are only recorded'),
 });
 
 export type PolicyFile = z.infer<typeof policySchema>;
@@ -167,3 +188,4 @@ export type ResourcePolicy = z.infer<typeof resource>;
 export type IdentityRule = z.infer<typeof identityRule>;
 export type ReviewFile = z.infer<typeof review>;
 export type ProviderConfig = z.infer<typeof providerConfig>;
+export type SignalRuleFile = z.infer<typeof signalRule>;

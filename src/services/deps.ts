@@ -4,15 +4,24 @@ import type { Principal } from '../domain/types.js';
 import type { Policy } from '../policy/policy.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Store } from '../store/store.js';
+import type { ReviewJobName } from './review-job-names.js';
 
 /** Who people are, as the chat platform knows them. Implemented at the Slack edge. */
 export interface Directory {
   principal(slackUserId: string): Promise<Principal>;
   usergroupMembers(usergroupId: string): Promise<string[]>;
+  /** Each person's manager (Slack ids), where the directory knows it. Optional: reviews fall back to owners. */
+  managersOf?(slackUserIds: readonly string[]): Promise<Map<string, string>>;
+  /** The Slack user with this email, or null. Optional: a directory that cannot say leaves it out. */
+  userIdByEmail?(email: string): Promise<string | null>;
+  /** Lower-case names of the SCIM-provisioned groups this person is in (policy refs `directory:<name>`). */
+  directoryGroupsOf?(slackUserId: string): Promise<string[]>;
+  /** Slack ids of a SCIM-provisioned group's active members. */
+  directoryGroupMembers?(groupName: string): Promise<string[]>;
 }
 
 /** Scheduled work that a service may ask to run now rather than at its next tick. */
-export type JobName = 'activate-grants' | 'revoke-expired-grants' | 'expire-stale-requests' | 'deliver-notifications';
+export type JobName = ReviewJobName | 'activate-grants' | 'revoke-expired-grants' | 'expire-stale-requests' | 'deliver-notifications' | 'stream-audit-events';
 
 export interface ServiceDeps {
   store: Store;

@@ -12,6 +12,7 @@ const USERGROUP_TTL_MS = 60_000;
 export class SlackDirectory implements Directory {
   private readonly profiles = new Map<string, { at: number; value: Promise<Principal> }>();
   private readonly groups = new Map<string, { at: number; value: Promise<string[]> }>();
+  private readonly emails = new Map<string, { at: number; value: Promise<string | null> }>();
 
   constructor(private readonly client: WebClient, private readonly now: () => number = Date.now) {}
 
@@ -30,6 +31,19 @@ export class SlackDirectory implements Directory {
     return this.cached(this.groups, usergroupId, USERGROUP_TTL_MS, async () => {
       const { users } = await this.client.usergroups.users.list({ usergroup: usergroupId });
       return users ?? [];
+    });
+  }
+
+  /** `users.lookupByEmail` (users:read.email); null when no Slack user has this email. */
+  userIdByEmail(email: string): Promise<string | null> {
+    return this.cached(this.emails, email.toLowerCase(), PROFILE_TTL_MS, async () => {
+      try {
+        const { user } = await this.client.users.lookupByEmail({ email });
+        return user?.id ?? null;
+      } catch (error) {
+        if ((error as { data?: { error?: string } }).data?.error === 'users_not_found') return null;
+        throw error;
+      }
     });
   }
 

@@ -1,7 +1,20 @@
-import { asc, desc, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { auditHash, GENESIS_HASH, type AuditEntry, type ChainedAuditEvent } from '../domain/audit-chain.js';
 import type { Db } from './db.js';
 import { auditEvents } from './schema.js';
+import { auditStreamCursors } from './schema-audit-stream.js';
+
+/** What an export or a Slack audit query asks for; every field narrows the result. */
+export interface AuditFilter {
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  actor?: string;
+  /** An exact action, or a prefix ending in `*` (`grant.*`). */
+  action?: string;
+  /** A subject id (a request or grant id, a Slack user id …). */
+  subject?: string;
+}
 
 /** Serialises appends so the chain has one order; held only until the transaction ends. */
 const CHAIN_LOCK = 0x6b6579636172; // "keycar"
@@ -34,7 +47,55 @@ export function auditRepo(db: Db) {
         .orderBy(asc(auditEvents.id))
         .limit(limit)) as ChainedAuditEvent[];
     },
+
+    /** Matching events after `afterId`, oldest first: an export reads the log in pages with this. */
+    async query(filter: AuditFilter, afterId: number, limit: number): Promise<ChainedAuditEvent[]> {
+      return (await db
+        .select()
+        .from(auditEvents)
+        .where(and(gt(auditEvents.id, afterId), ...filterConditions(filter)))
+        .orderBy(asc(auditEvents.id))
+        .limit(limit)) as ChainedAuditEvent[];
+    },
+
+    /** The latest events done by a person or about any of `subjectIds`, newest first. */
+    async trail(about: { actor?: string; subjectIds: string[] }, limit: number): Promise<ChainedAuditEvent[]> {
+      const conditions: SQL[] = [];
+      if (about.actor) conditions.push(eq(auditEvents.actor, about.actor));
+      if (about.subjectIds.length > 0) conditions.push(inArray(auditEvents.subjectId, about.subjectIds));
+      if (conditions.length === 0) return [];
+      return (await db.select().from(auditEvents).where(or(...conditions)).orderBy(desc(auditEvents.id)).limit(limit)) as ChainedAuditEvent[];
+    },
+
+    /**
+     * Claims a stream's cursor for the rest of the transaction (other replicas skip it) and returns the
+     * last id it has sent; a new stream starts at the beginning of the log.
+     */
+    async claimStream(name: string, now: Date): Promise<number | null> {
+      await db.insert(auditStreamCursors).values({ name, lastId: 0, updatedAt: now }).onConflictDoNothing();
+      const [row] = await db.select().from(auditStreamCursors).where(eq(auditStreamCursors.name, name)).for('update', { skipLocked: true });
+      return row ? row.lastId : null;
+    },
+
+    async advanceStream(name: string, lastId: number, now: Date): Promise<void> {
+      await db.update(auditStreamCursors).set({ lastId, updatedAt: now }).where(eq(auditStreamCursors.name, name));
+    },
   };
 }
 
 export type AuditRepo = ReturnType<typeof auditRepo>;
+
+function filterConditions(filter: AuditFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.from) conditions.push(gte(auditEvents.at, filter.from));
+  if (filter.to) conditions.push(lt(auditEvents.at, filter.to));
+  if (filter.actor) conditions.push(eq(auditEvents.actor, filter.actor));
+  if (filter.subject) conditions.push(eq(auditEvents.subjectId, filter.subject));
+  if (filter.action?.endsWith('*')) {
+    const prefix = filter.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
+    conditions.push(like(auditEvents.action, `${prefix}%`));
+  } else if (filter.action) {
+    conditions.push(eq(auditEvents.action, filter.action));
+  }
+  return conditions;
+}

@@ -1,9 +1,14 @@
 import { auditRepo } from './audit-repo.js';
 import type { Database, Db } from './db.js';
+import { directoryRepo } from './directory-repo.js';
 import { grantsRepo } from './grants-repo.js';
 import { messagesRepo } from './messages-repo.js';
+import { driftRepo } from './drift-repo.js';
+import { reviewsStore } from './reviews-store.js';
+import { revocationsRepo } from './revocations-repo.js';
 import { outboxRepo } from './outbox-repo.js';
 import { requestsRepo } from './requests-repo.js';
+import { signalsRepo } from './signals-repo.js';
 
 function repositories(db: Db) {
   return {
@@ -12,6 +17,11 @@ function repositories(db: Db) {
     audit: auditRepo(db),
     outbox: outboxRepo(db),
     messages: messagesRepo(db),
+    reviews: reviewsStore(db),
+    revocations: revocationsRepo(db),
+    drift: driftRepo(db),
+    directory: directoryRepo(db),
+    signals: signalsRepo(db),
   };
 }
 

@@ -109,7 +109,7 @@ describe('resolveDuration', () => {
 
 describe('expandPeople', () => {
   it('follows nested named groups and keeps Slack user groups apart', () => {
-    expect(expandPeople(policy, ['group:sre'])).toEqual({ userIds: ['U0AAA', 'U0BBB', 'U0SRE1'], usergroupIds: ['S0ONCALL'] });
+    expect(expandPeople(policy, ['group:sre'])).toMatchObject({ userIds: ['U0AAA', 'U0BBB', 'U0SRE1'], usergroupIds: ['S0ONCALL'], directoryGroups: [] });
   });
 
   it('de-duplicates people named more than once', () => {
@@ -118,14 +118,15 @@ describe('expandPeople', () => {
   });
 
   it('mixes user ids, user groups and named groups', () => {
-    expect(expandPeople(policy, ['U0XYZ', 'usergroup:S0SRE', 'group:db-owners'])).toEqual({
+    expect(expandPeople(policy, ['U0XYZ', 'usergroup:S0SRE', 'group:db-owners'])).toMatchObject({
       userIds: ['U0XYZ', 'U0AAA', 'U0BBB'],
       usergroupIds: ['S0SRE'],
+      directoryGroups: [],
     });
   });
 
   it('expands an unknown or Object.prototype group name to nobody instead of crashing', () => {
-    expect(expandPeople(policy, ['group:nope', 'group:constructor'])).toEqual({ userIds: [], usergroupIds: [] });
+    expect(expandPeople(policy, ['group:nope', 'group:constructor'])).toMatchObject({ userIds: [], usergroupIds: [], directoryGroups: [] });
   });
 });
 
