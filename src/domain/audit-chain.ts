@@ -8,7 +8,7 @@ export interface AuditEntry {
   actor: string;
   /** `request.submitted`, `request.approved`, `grant.activated`, `grant.revoked`, `approval.refused` … */
   action: string;
-  subjectType: 'request' | 'grant' | 'principal' | 'slack' | 'system';
+  subjectType: 'request' | 'grant' | 'principal' | 'slack' | 'system' | 'review' | 'drift';
   subjectId: string;
   data: Record<string, unknown>;
 }

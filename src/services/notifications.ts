@@ -1,4 +1,5 @@
 import type { Repositories } from '../store/store.js';
+import type { ReviewNotification } from './review-notifications.js';
 
 /**
  * The notifications services enqueue in the same transaction as the change they report (invariant 8).
@@ -11,6 +12,7 @@ export type Notification =
   | { kind: 'request.expired'; requestId: string }
   | { kind: 'grant.activated'; grantId: string }
   | { kind: 'grant.failed'; grantId: string }
+  | ReviewNotification
   | { kind: 'grant.revoked'; grantId: string };
 
 export type NotificationKind = Notification['kind'];
