@@ -48,7 +48,21 @@ export type DomainErrorCode =
   /** Nobody reviews their own access. */
   | 'self_review'
   /** Nobody could approve this request (no approvers resolved besides the requester). */
-  | 'no_approvers';
+  | 'no_approvers'
+  /** Only the requester may do this to a request (cancel it). */
+  | 'not_requester'
+  /** Only the holder may do this to a grant (release it, extend it). */
+  | 'not_holder'
+  /** The grant is not active (not yet granted, or already ended). */
+  | 'grant_not_active'
+  /** Only the resource's owners or Keycard admins may do this. */
+  | 'not_authorized'
+  /** The resource has no break-glass path. */
+  | 'break_glass_not_allowed'
+  /** An extension would make the grant run past the resource's longest total time. */
+  | 'extension_too_long'
+  /** A short id matched more than one request or grant. */
+  | 'ambiguous_id';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

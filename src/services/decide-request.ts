@@ -2,7 +2,7 @@ import { DomainError, isDomainError } from '../domain/errors.js';
 import { assertCanVote, tallyVotes } from '../domain/request-rules.js';
 import type { AccessRequest, Vote } from '../domain/types.js';
 import type { ServiceDeps } from './deps.js';
-import { createGrantFor } from './create-grant.js';
+import { applyApproval } from './apply-approval.js';
 import { notify } from './notifications.js';
 
 export interface DecideRequestInput {
@@ -63,11 +63,7 @@ export async function decideRequest(deps: ServiceDeps, input: DecideRequestInput
         subjectId: request.id,
         data: { approvals: tally.approvals, reason },
       });
-      if (tally.decided === 'approved') {
-        const resource = policy.resources[decided.resource];
-        if (!resource) throw new DomainError('unknown_resource', `resource ${decided.resource} is no longer in the policy`);
-        await createGrantFor(tx, decided, resource.providerName, resource.grant, now);
-      }
+      if (tally.decided === 'approved') await applyApproval(tx, policy, decided, now);
       await notify(tx, { kind: 'request.decided', requestId: request.id }, now);
       return { request: decided, outcome: tally.decided, approvals: tally.approvals };
     });

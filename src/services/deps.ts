@@ -21,7 +21,7 @@ export interface Directory {
 }
 
 /** Scheduled work that a service may ask to run now rather than at its next tick. */
-export type JobName = ReviewJobName | 'activate-grants' | 'revoke-expired-grants' | 'expire-stale-requests' | 'deliver-notifications' | 'stream-audit-events';
+export type JobName = ReviewJobName | 'activate-grants' | 'revoke-expired-grants' | 'expire-stale-requests' | 'deliver-notifications' | 'stream-audit-events' | 'remind-and-escalate' | 'enforce-break-glass-reviews';
 
 export interface ServiceDeps {
   store: Store;

@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { registerCommand } from './listeners/command.js';
 import { registerDecisions } from './listeners/decisions.js';
 import { registerRequestForm } from './listeners/request-form.js';
+import { registerSelfService } from './listeners/self-service.js';
 import { Workspace } from './workspace.js';
 
 export interface SlackAppOptions {
@@ -48,6 +49,7 @@ export function createSlackApp({ config, deps, logger, routes, client }: SlackAp
   registerCommand(app, deps);
   registerRequestForm(app, deps);
   registerDecisions(app, deps);
+  registerSelfService(app, deps);
   app.error(async (error) => {
     logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');
   });

@@ -3,11 +3,18 @@ export const ACTION = {
   approve: 'request_approve',
   deny: 'request_deny',
   pickResource: 'request_pick_resource',
+  cancel: 'request_cancel',
+  extend: 'grant_extend',
+  release: 'grant_release',
+  revoke: 'grant_revoke',
+  confirmBreakGlass: 'break_glass_confirm',
 } as const;
 
 export const VIEW = {
   request: 'access_request_modal',
   denyReason: 'access_deny_reason_modal',
+  extend: 'access_extend_modal',
+  revokeReason: 'access_revoke_reason_modal',
 } as const;
 
 export const BLOCK = {
@@ -16,4 +23,7 @@ export const BLOCK = {
   reason: 'reason',
   denyReason: 'deny_reason',
   decision: 'decision',
+  requesterActions: 'requester_actions',
+  review: 'break_glass_review',
+  revokeReason: 'revoke_reason',
 } as const;

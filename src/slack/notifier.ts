@@ -5,11 +5,22 @@ import { DeliveryError, type NotificationSink } from '../services/deliver-notifi
 import { describeRequest, type RequestDetails } from '../services/describe-request.js';
 import type { ServiceDeps } from '../services/deps.js';
 import type { Notification } from '../services/notifications.js';
-import { decisionNotice, expiredNotice, grantActiveNotice, grantEndedNotice, grantFailedNotice, type Notice } from './views/notices.js';
+import { resolvePeople } from '../services/resolve-people.js';
+import type { Block } from './views/blocks.js';
+import { decisionNotice, expiredNotice, extendedNotice, grantActiveNotice, grantEndedNotice, grantFailedNotice, reminderNotice, type Notice } from './views/notices.js';
 import { requestMessage, type Audience } from './views/request-message.js';
 
 /** Slack errors that retrying will not fix. */
 const PERMANENT_SLACK_ERRORS = new Set(['channel_not_found', 'user_not_found', 'is_archived', 'not_in_channel', 'invalid_blocks', 'msg_too_long', 'account_inactive', 'user_disabled']);
+
+interface Copy {
+  /** Key of this copy in slack_messages: `requester`, `approver:U…`, `channel:C…`, `reviewer:U…`, `announce:C…`. */
+  key: string;
+  channel: string;
+  audience: Audience;
+  /** Only copies for people who still have something to do are posted late. */
+  postWhenDecided: boolean;
+}
 
 /**
  * Turns notifications into Slack messages. Each copy of a request message is posted once and its
@@ -18,7 +29,7 @@ const PERMANENT_SLACK_ERRORS = new Set(['channel_not_found', 'user_not_found', '
 export class SlackNotifier implements NotificationSink {
   constructor(
     private readonly client: WebClient,
-    private readonly deps: Pick<ServiceDeps, 'store' | 'policy'>,
+    private readonly deps: Pick<ServiceDeps, 'store' | 'policy' | 'directory'>,
     private readonly clock: Clock,
   ) {}
 
@@ -34,6 +45,10 @@ export class SlackNotifier implements NotificationSink {
     switch (n.kind) {
       case 'request.submitted':
       case 'request.progress':
+      case 'request.cancelled':
+      case 'request.escalated':
+      case 'break_glass.invoked':
+      case 'break_glass.confirmed':
         return this.syncCopies(n.requestId);
       case 'request.decided':
         await this.syncCopies(n.requestId);
@@ -41,49 +56,82 @@ export class SlackNotifier implements NotificationSink {
       case 'request.expired':
         await this.syncCopies(n.requestId);
         return this.noticeOnce(n.requestId, 'notice:expired', (d) => expiredNotice(d.request));
+      case 'request.reminder':
+        return this.remind(n.requestId);
       case 'grant.activated':
         return this.grantEvent(n.grantId, 'notice:active', grantActiveNotice);
       case 'grant.failed':
         return this.grantEvent(n.grantId, 'notice:failed', grantFailedNotice);
       case 'grant.revoked':
         return this.grantEvent(n.grantId, 'notice:ended', grantEndedNotice);
+      case 'grant.extended':
+        await this.syncCopies(n.requestId);
+        return this.grantEvent(n.grantId, `notice:extended:${n.requestId}`, extendedNotice);
     }
+  }
+
+  /** Where copies of this request go: the requester, approvers (DM and/or channel), reviewers, announcements. */
+  private async copies(details: RequestDetails): Promise<Copy[]> {
+    const { request, routing } = details;
+    const copies: Copy[] = [{ key: 'requester', channel: request.requesterId, audience: 'requester', postWhenDecided: true }];
+    if (request.kind !== 'break_glass' && !request.autoApprovedBy) {
+      if (routing.dmApprovers) {
+        copies.push(...request.approverIds.map((id) => ({ key: `approver:${id}`, channel: id, audience: 'approver' as const, postWhenDecided: false })));
+      }
+      if (routing.approvalChannel) copies.push({ key: `channel:${routing.approvalChannel}`, channel: routing.approvalChannel, audience: 'approver', postWhenDecided: false });
+    }
+    if (routing.announce) copies.push({ key: `announce:${routing.announce}`, channel: routing.announce, audience: 'announce', postWhenDecided: true });
+    if (routing.reviewers.length > 0) {
+      const reviewers = [...(await resolvePeople(this.deps.policy, this.deps.directory, routing.reviewers))].filter((id) => id !== request.requesterId);
+      copies.push(...reviewers.map((id) => ({ key: `reviewer:${id}`, channel: id, audience: 'reviewer' as const, postWhenDecided: true })));
+    }
+    return copies;
   }
 
   /** Posts every copy that is missing and edits every copy that exists, from the current state. */
   private async syncCopies(requestId: string): Promise<void> {
     const details = await this.details(requestId);
-    const copies: Array<{ audience: string; channel: string; as: Audience }> = [
-      { audience: 'requester', channel: details.request.requesterId, as: 'requester' },
-      ...details.request.approverIds.map((id) => ({ audience: `approver:${id}`, channel: id, as: 'approver' as const })),
-    ];
-    for (const copy of copies) {
-      const message = requestMessage({ ...details, now: this.clock.now() }, copy.as);
-      const posted = await this.deps.store.messages.find(requestId, copy.audience);
+    for (const copy of await this.copies(details)) {
+      const message = requestMessage({ ...details, now: this.clock.now() }, copy.audience);
+      const posted = await this.deps.store.messages.find(requestId, copy.key);
       if (posted) {
         await this.client.chat.update({ channel: posted.channel, ts: posted.ts, text: message.text, blocks: message.blocks });
-      } else if (details.request.status === 'pending' || copy.as === 'requester') {
-        // Approvers who never saw a request are not messaged once it is decided.
-        const result = await this.client.chat.postMessage({ channel: copy.channel, text: message.text, blocks: message.blocks, unfurl_links: false });
-        await this.deps.store.messages.save({ requestId, audience: copy.audience, channel: result.channel!, ts: result.ts! });
+      } else if (details.request.status === 'pending' || copy.postWhenDecided) {
+        await this.post(requestId, copy.key, copy.channel, message);
       }
     }
   }
 
-  /** A separate DM that notifies the requester, sent once, threaded under their copy of the request. */
-  private async noticeOnce(requestId: string, audience: string, build: (details: RequestDetails) => Notice): Promise<void> {
-    if (await this.deps.store.messages.find(requestId, audience)) return;
+  /** A reminder threaded under each approver copy, so the nudge lands where the decision is made. */
+  private async remind(requestId: string): Promise<void> {
     const details = await this.details(requestId);
-    const notice = build(details);
-    const result = await this.client.chat.postMessage({ channel: details.request.requesterId, text: notice.text, blocks: notice.blocks, unfurl_links: false });
-    await this.deps.store.messages.save({ requestId, audience, channel: result.channel!, ts: result.ts! });
+    if (details.request.status !== 'pending') return;
+    const notice = reminderNotice(details.request);
+    for (const copy of await this.copies(details)) {
+      if (copy.audience !== 'approver') continue;
+      const parent = await this.deps.store.messages.find(requestId, copy.key);
+      if (!parent || (await this.deps.store.messages.find(requestId, `reminder:${copy.key}`))) continue;
+      await this.post(requestId, `reminder:${copy.key}`, parent.channel, notice, parent.ts);
+    }
   }
 
-  private async grantEvent(grantId: string, audience: string, build: (grant: Grant) => Notice): Promise<void> {
+  /** A separate DM that notifies the requester, sent once. */
+  private async noticeOnce(requestId: string, key: string, build: (details: RequestDetails) => Notice): Promise<void> {
+    if (await this.deps.store.messages.find(requestId, key)) return;
+    const details = await this.details(requestId);
+    await this.post(requestId, key, details.request.requesterId, build(details));
+  }
+
+  private async grantEvent(grantId: string, key: string, build: (grant: Grant) => Notice): Promise<void> {
     const grant = await this.deps.store.grants.findById(grantId);
     if (!grant) return;
     await this.syncCopies(grant.requestId);
-    await this.noticeOnce(grant.requestId, audience, () => build(grant));
+    await this.noticeOnce(grant.requestId, key, () => build(grant));
+  }
+
+  private async post(requestId: string, key: string, channel: string, message: { text: string; blocks: Block[] }, threadTs?: string): Promise<void> {
+    const result = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    await this.deps.store.messages.save({ requestId, audience: key, channel: result.channel!, ts: result.ts! });
   }
 
   private async details(requestId: string): Promise<RequestDetails> {

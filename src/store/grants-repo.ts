@@ -89,6 +89,32 @@ export function grantsRepo(db: Db) {
       return row ?? null;
     },
 
+    /** Moves an active grant's end, compare-and-set on the end it had, so two extensions cannot both apply. */
+    async extend(id: string, from: Date, to: Date): Promise<Grant | null> {
+      const [row] = await db
+        .update(grants)
+        .set({ expiresAt: to, nextAttemptAt: to })
+        .where(and(eq(grants.id, id), eq(grants.status, 'active'), eq(grants.expiresAt, from)))
+        .returning();
+      return row ?? null;
+    },
+
+    /** Ends an active grant now: the revoke job takes it from `revoking` and calls the provider. */
+    async endNow(id: string, reason: string, now: Date): Promise<Grant | null> {
+      const [row] = await db
+        .update(grants)
+        .set({ status: 'revoking', endReason: reason, nextAttemptAt: now })
+        .where(and(eq(grants.id, id), eq(grants.status, 'active')))
+        .returning();
+      return row ?? null;
+    },
+
+    /** Grants whose id starts with `prefix` (ids are shown shortened to people). */
+    async findByIdPrefix(prefix: string, limit = 2): Promise<Grant[]> {
+      if (!/^[0-9a-f-]{4,36}$/i.test(prefix)) return [];
+      return db.select().from(grants).where(sql`${grants.id}::text LIKE ${`${prefix.toLowerCase()}%`}`).limit(limit);
+    },
+
     /** A failed attempt: count it, remember why, release the claim and say when to try again. */
     async recordFailedAttempt(id: string, owner: string, error: string, nextAttemptAt: Date): Promise<Grant | null> {
       const [row] = await db

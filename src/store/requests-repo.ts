@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { AccessRequest, Approval, RequestStatus, Vote } from '../domain/types.js';
 import type { Db } from './db.js';
 import { approvals, requests } from './schema.js';
@@ -72,6 +72,62 @@ export function requestsRepo(db: Db) {
      */
     async lockPendingSlot(requesterId: string, resource: string): Promise<void> {
       await db.execute(sql`SELECT pg_advisory_xact_lock(${PENDING_SLOT_LOCK}, hashtext(${requesterId} || '/' || ${resource}))`);
+    },
+
+    async findByIdPrefix(prefix: string, limit = 2): Promise<AccessRequest[]> {
+      if (!/^[0-9a-f-]{4,36}$/i.test(prefix)) return [];
+      return db.select().from(requests).where(sql`${requests.id}::text LIKE ${`${prefix.toLowerCase()}%`}`).limit(limit);
+    },
+
+    /** Pending requests that have waited since before `waitedSince` and were not yet reminded/escalated. */
+    async listWaiting(field: 'remindedAt' | 'escalatedAt', resources: string[], waitedSince: Date, limit: number): Promise<AccessRequest[]> {
+      if (resources.length === 0) return [];
+      return db
+        .select()
+        .from(requests)
+        .where(and(eq(requests.status, 'pending'), inArray(requests.resource, resources), isNull(requests[field]), lte(requests.createdAt, waitedSince)))
+        .orderBy(asc(requests.createdAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+    },
+
+    /** Stamps a reminder or escalation once (compare-and-set on the stamp being empty). */
+    async stamp(id: string, field: 'remindedAt' | 'escalatedAt', at: Date, approverIds?: string[]): Promise<AccessRequest | null> {
+      const [row] = await db
+        .update(requests)
+        .set({ [field]: at, ...(approverIds ? { approverIds } : {}) })
+        .where(and(eq(requests.id, id), eq(requests.status, 'pending'), isNull(requests[field])))
+        .returning();
+      return row ?? null;
+    },
+
+    /** Break-glass requests whose confirmation deadline has passed unconfirmed. */
+    async listUnconfirmedBreakGlass(now: Date, limit: number): Promise<AccessRequest[]> {
+      return db
+        .select()
+        .from(requests)
+        .where(and(eq(requests.kind, 'break_glass'), isNull(requests.confirmedAt), lte(requests.confirmBy, now)))
+        .orderBy(asc(requests.confirmBy))
+        .limit(limit);
+    },
+
+    /** The deadline has been acted on (the grant revoked); clearing it keeps the job from acting twice. */
+    async lapseConfirmation(id: string): Promise<AccessRequest | null> {
+      const [row] = await db
+        .update(requests)
+        .set({ confirmBy: null })
+        .where(and(eq(requests.id, id), isNull(requests.confirmedAt)))
+        .returning();
+      return row ?? null;
+    },
+
+    async confirm(id: string, by: string, at: Date): Promise<AccessRequest | null> {
+      const [row] = await db
+        .update(requests)
+        .set({ confirmedBy: by, confirmedAt: at })
+        .where(and(eq(requests.id, id), eq(requests.kind, 'break_glass'), isNull(requests.confirmedAt)))
+        .returning();
+      return row ?? null;
     },
 
     /** Pending requests past their deadline, locked and skipped by other replicas (invariant 7). */

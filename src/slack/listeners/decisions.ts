@@ -1,14 +1,12 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { isDomainError } from '../../domain/errors.js';
 import { checkVote } from '../../services/check-vote.js';
 import { decideRequest } from '../../services/decide-request.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { ACTION, BLOCK, VIEW } from '../ids.js';
-import { domainErrorText } from '../views/errors.js';
 import { mentionList } from '../views/format.js';
 import { denyModal } from '../views/modals.js';
 import { errorReply } from '../views/replies.js';
-import { replyForError, replyPrivately } from './reply.js';
+import { fieldError, replyForError, replyPrivately } from './reply.js';
 
 /**
  * Approve and Deny. The voter is always `body.user.id` from the verified payload (invariant 1); the
@@ -47,8 +45,7 @@ export function registerDecisions(app: App, deps: ServiceDeps): void {
       await decideRequest(deps, { requestId: view.private_metadata, approverId: body.user.id, vote: 'deny', reason });
       await ack();
     } catch (error) {
-      const text = isDomainError(error) ? domainErrorText(error) : replyForError(error, deps.logger, { action: 'deny', userId: body.user.id }).text;
-      await ack({ response_action: 'errors', errors: { [BLOCK.denyReason]: text.replace(/[*`<>]/g, '').slice(0, 300) } });
+      await ack({ response_action: 'errors', errors: { [BLOCK.denyReason]: fieldError(error, deps, body.user.id) } });
     }
   });
 }

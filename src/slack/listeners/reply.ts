@@ -16,3 +16,9 @@ export function replyForError(error: unknown, logger: Logger, context: Record<st
   logger.error({ ...context, reference, err: (error as Error)?.message }, 'unexpected error handling a Slack request');
   return errorReply(`Something went wrong on Keycard’s side and nothing was changed. Please try again; if it keeps happening, give your admin the reference \`${reference}\`.`);
 }
+
+/** Form errors are plain text in Slack: no markup, at most a few lines. */
+export function fieldError(error: unknown, deps: { logger: Logger }, userId: string): string {
+  const text = isDomainError(error) ? domainErrorText(error) : replyForError(error, deps.logger, { userId }).text;
+  return text.replace(/[*`]/g, '').slice(0, 300);
+}

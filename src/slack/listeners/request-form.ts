@@ -4,9 +4,8 @@ import type { ServiceDeps } from '../../services/deps.js';
 import { listRequestable } from '../../services/list-requestable.js';
 import { submitRequest } from '../../services/submit-request.js';
 import { ACTION, BLOCK, VIEW } from '../ids.js';
-import { domainErrorText } from '../views/errors.js';
-import { requestModal } from '../views/modals.js';
-import { replyForError } from './reply.js';
+import { fieldError } from './reply.js';
+import { requestModal, requestableFrom } from '../views/modals.js';
 
 /** Which field of the form a refusal belongs to, so the person sees it where they can fix it. */
 const FIELD_OF: Partial<Record<DomainErrorCode, string>> = {
@@ -22,10 +21,7 @@ export function registerRequestForm(app: App, deps: ServiceDeps): void {
     await ack();
     if (!body.view) return;
     const resources = await listRequestable(deps, body.user.id);
-    const view = requestModal(
-      resources.map((r) => ({ name: r.name, description: r.description, defaultMs: r.duration.defaultMs, maxMs: r.duration.maxMs })),
-      action.selected_option.value,
-    );
+    const view = requestModal(requestableFrom(resources), action.selected_option.value);
     await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: view as never }).catch((error: { data?: { error?: string } }) => {
       // A newer edit already replaced the view; the person's latest choice wins.
       if (error.data?.error !== 'hash_conflict') throw error;
@@ -50,8 +46,7 @@ export function registerRequestForm(app: App, deps: ServiceDeps): void {
       await ack();
     } catch (error) {
       const field = isDomainError(error) ? (FIELD_OF[error.code] ?? BLOCK.resource) : BLOCK.resource;
-      const text = isDomainError(error) ? domainErrorText(error) : replyForError(error, deps.logger, { view: VIEW.request, userId: body.user.id }).text;
-      await ack({ response_action: 'errors', errors: { [field]: text.replace(/[*`]/g, '').slice(0, 300) } });
+      await ack({ response_action: 'errors', errors: { [field]: fieldError(error, deps, body.user.id) } });
     }
   });
 }

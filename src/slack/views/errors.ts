@@ -50,6 +50,20 @@ export function domainErrorText(error: DomainError): string {
       return reviewErrorText(error);
     case 'already_voted':
       return 'You already voted on this request; it is waiting for other approvers.';
+    case 'not_requester':
+      return 'Only the person who asked can cancel this request.';
+    case 'not_holder':
+      return 'Only the person who holds this access can do that. Owners and admins can use `/access revoke`.';
+    case 'grant_not_active':
+      return `That access is not active (it is ${escapeText(String(d.status ?? 'not active'))}), so nothing changed.`;
+    case 'not_authorized':
+      return 'Only the resource’s owners and Keycard admins can do that.';
+    case 'break_glass_not_allowed':
+      return `\`${escapeText(String(d.resource))}\` has no break-glass path. Use \`/access request\` instead.`;
+    case 'extension_too_long':
+      return `That would run past the longest total time for this access; at most ${formatDurationShort(Number(d.remainingMs))} more is possible.`;
+    case 'ambiguous_id':
+      return `\`${escapeText(String(d.id))}\` matches more than one; use more of the id.`;
   }
 }
 

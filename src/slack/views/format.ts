@@ -9,6 +9,11 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Like escapeText, but user mentions written by Keycard itself (`<@U…>`) still render as names. */
+export function escapeKeepingUserMentions(text: string): string {
+  return escapeText(text).replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>');
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 12)}… (truncated)`;
 }

@@ -1,14 +1,18 @@
 import { formatDurationShort } from '../../domain/duration.js';
-import type { AccessRequest } from '../../domain/types.js';
+import type { AccessRequest, Grant } from '../../domain/types.js';
 import { ACTION, BLOCK, VIEW } from '../ids.js';
 import { context, plainText, section, type Block } from './blocks.js';
-import { durationWords, escapeText, mention } from './format.js';
+import { durationWords, escapeText, mention, slackDate } from './format.js';
 
 export interface RequestableResource {
   name: string;
   description: string;
   defaultMs: number;
   maxMs: number;
+}
+
+export function requestableFrom(resources: ReadonlyArray<{ name: string; description: string; duration: { defaultMs: number; maxMs: number } }>): RequestableResource[] {
+  return resources.map((r) => ({ name: r.name, description: r.description, defaultMs: r.duration.defaultMs, maxMs: r.duration.maxMs }));
 }
 
 /** Slack's limit for a static_select. */
@@ -102,6 +106,55 @@ export function denyModal(request: AccessRequest): Record<string, unknown> {
         type: 'input',
         block_id: BLOCK.denyReason,
         label: plainText('Why? The requester will see this.'),
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1_000 },
+      },
+    ],
+  };
+}
+
+/** More time on an active grant: how long, and (optionally) why. The grant id rides along as metadata. */
+export function extendModal(grant: Grant, defaultMs: number): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: VIEW.extend,
+    private_metadata: grant.id,
+    title: plainText('Extend access'),
+    submit: plainText('Ask'),
+    close: plainText('Back'),
+    blocks: [
+      section(`Your access to \`${grant.resource}\` ends ${grant.expiresAt ? slackDate(grant.expiresAt) : 'soon'}. The same approvals apply as for a new request.`),
+      {
+        type: 'input',
+        block_id: BLOCK.duration,
+        label: plainText('How much more time?'),
+        element: { type: 'plain_text_input', action_id: 'value', initial_value: formatDurationShort(defaultMs) },
+      },
+      {
+        type: 'input',
+        block_id: BLOCK.reason,
+        optional: true,
+        label: plainText('Why? (the original reason if empty)'),
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2_000 },
+      },
+    ],
+  };
+}
+
+/** Revoking someone's access: the reason reaches the holder and the audit log. */
+export function revokeModal(grant: Grant): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: VIEW.revokeReason,
+    private_metadata: grant.id,
+    title: plainText('Revoke access'),
+    submit: plainText('Revoke'),
+    close: plainText('Back'),
+    blocks: [
+      section(`End ${mention(grant.holderId)}’s access to \`${grant.resource}\` now?`),
+      {
+        type: 'input',
+        block_id: BLOCK.revokeReason,
+        label: plainText('Why? The holder will see this.'),
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1_000 },
       },
     ],

@@ -1,6 +1,6 @@
 import type { AccessRequest, Grant } from '../../domain/types.js';
 import { context, section, type Block } from './blocks.js';
-import { durationWords, escapeText, mention, plain, quote, slackDate } from './format.js';
+import { durationWords, escapeKeepingUserMentions, escapeText, mention, plain, quote, slackDate } from './format.js';
 
 /** Direct messages that tell a person something happened to their request or access. */
 export interface Notice {
@@ -14,6 +14,10 @@ const notice = (text: string, body: string, footer?: string): Notice => ({
 });
 
 export function decisionNotice(request: AccessRequest): Notice {
+  if (request.status === 'approved' && request.kind === 'extension') {
+    const by = request.autoApprovedBy ? `policy rule \`${request.autoApprovedBy}\`` : mention(request.decidedBy ?? 'unknown');
+    return notice(`Approved: ${durationWords(request.durationMs)} more on ${request.resource}`, `✅ Your request for ${durationWords(request.durationMs)} more on \`${request.resource}\` was *approved* by ${by}.`);
+  }
   if (request.status === 'approved') {
     const by = request.autoApprovedBy ? `policy rule \`${request.autoApprovedBy}\`` : mention(request.decidedBy ?? 'unknown');
     return notice(
@@ -48,7 +52,7 @@ export function grantActiveNotice(grant: Grant): Notice {
 }
 
 export function grantEndedNotice(grant: Grant): Notice {
-  const why = grant.endReason && grant.endReason !== 'expired' ? ` (${escapeText(grant.endReason)})` : ': its window ended';
+  const why = grant.endReason && grant.endReason !== 'expired' ? ` (${escapeKeepingUserMentions(grant.endReason)})` : ': its window ended';
   return notice(
     `Ended: ${grant.resource}`,
     `⌛ Your access to \`${grant.resource}\` *ended* ${slackDate(grant.endedAt!)}${why}.`,
@@ -61,5 +65,19 @@ export function grantFailedNotice(grant: Grant): Notice {
     `Could not grant ${grant.resource}`,
     `⚠️ Your request for \`${grant.resource}\` was approved, but *access could not be granted*: ${escapeText(grant.lastError ?? 'the provider refused')}.`,
     'Nothing was granted. Ask the resource owners to fix this, then request again.',
+  );
+}
+
+export function extendedNotice(grant: Grant): Notice {
+  return notice(
+    `Extended: ${grant.resource} until ${grant.expiresAt!.toISOString()}`,
+    `⏱️ Your access to \`${grant.resource}\` was *extended*; it now ends ${slackDate(grant.expiresAt!)}.`,
+  );
+}
+
+export function reminderNotice(request: AccessRequest): Notice {
+  return notice(
+    `Reminder: ${request.requesterName} is waiting for ${request.resource}`,
+    `⏰ Still waiting: ${mention(request.requesterId)} asked for \`${request.resource}\` ${slackDate(request.createdAt)}. The request expires ${slackDate(request.expiresAt)} if nobody decides.`,
   );
 }

@@ -1,4 +1,4 @@
-import type { AccessRequest } from '../../domain/types.js';
+import type { AccessRequest, Grant } from '../../domain/types.js';
 import type { MyAccess } from '../../services/list-my-access.js';
 import { context, divider, section, type Block } from './blocks.js';
 import { durationWords, escapeText, mentionList, plain, slackDate } from './format.js';
@@ -9,16 +9,15 @@ export interface Reply {
   blocks: Block[];
 }
 
-export function helpReply(problem?: string): Reply {
+/** The subcommand list; `usages` come from the command table so help never drifts from what exists. */
+export function helpReply(usages: readonly string[], problem?: string): Reply {
   const lines = [
     '*Keycard — access when you need it, gone when you don’t*',
-    '`/access` — open the request form',
-    '`/access request <resource> [duration] <reason…>` — ask for access, e.g. `/access request prod-db-readonly 1h investigating INC-42`',
-    '`/access list` — your pending requests and active access',
-    '`/access help` — this list',
+    ...usages,
     'Durations are written `30m`, `2h`, `1d`; each resource has a default and a maximum.',
   ];
-  return { text: plain(problem ?? 'Keycard commands'), blocks: [...(problem ? [section(`⚠️ ${escapeText(problem)}`)] : []), section(lines.join('\n'))] };
+  const blocks = [...(problem ? [section(`⚠️ ${problem}`)] : []), ...(usages.length > 0 ? [section(lines.join('\n'))] : [])];
+  return { text: plain(problem ?? 'Keycard commands'), blocks };
 }
 
 export function errorReply(message: string): Reply {
@@ -53,4 +52,19 @@ export function myAccessReply(access: MyAccess): Reply {
     }
   }
   return { text: `${access.grants.length} active, ${access.pending.length} pending`, blocks };
+}
+
+export function cancelledReply(request: AccessRequest): Reply {
+  const body = `🚫 Cancelled your request for \`${request.resource}\`. The approvers’ messages now say so.`;
+  return { text: plain(body), blocks: [section(body)] };
+}
+
+export function breakGlassReply(request: AccessRequest): Reply {
+  const body = `🚨 Break-glass on \`${request.resource}\` for ${durationWords(request.durationMs)}: access is being granted now. This was announced, and an owner must confirm it${request.confirmBy ? ` by ${slackDate(request.confirmBy)}` : ''} or it is revoked.`;
+  return { text: plain(body), blocks: [section(body)] };
+}
+
+export function grantEndingReply(grant: Grant): Reply {
+  const body = `⚙️ Ending access to \`${grant.resource}\` for <@${grant.holderId}> now; the holder is told when it is removed.`;
+  return { text: plain(body), blocks: [section(body)] };
 }
