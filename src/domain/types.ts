@@ -6,6 +6,11 @@ export interface Principal {
   slackUserId: SlackUserId;
   email: string | null;
   displayName: string;
+  /**
+   * Values of the Slack custom profile fields that some provider maps identities by (field id `Xf…` →
+   * value). Only those fields are loaded; absent when no provider maps by one.
+   */
+  profileFields?: Readonly<Record<string, string>>;
 }
 
 export type RequestStatus = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
@@ -68,6 +73,10 @@ export interface Grant {
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
+  /** When revocation began; how long it has been failing is measured from here. */
+  revokingSince: Date | null;
+  /** When security was told that revocation keeps failing. */
+  alertedAt: Date | null;
   createdAt: Date;
 }
 

@@ -87,6 +87,10 @@ export const grants = pgTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at').notNull(),
     lastError: text('last_error'),
+    /** When revocation began: how long it has been failing is measured from here. */
+    revokingSince: ts('revoking_since'),
+    /** When the security channel was told that revocation keeps failing (once per grant). */
+    alertedAt: ts('alerted_at'),
     /** A claim on this grant's provider work; another process may take it once the lease ends. */
     leaseOwner: text('lease_owner'),
     leaseUntil: ts('lease_until'),

@@ -31,6 +31,8 @@ function aGrant(overrides: Partial<Grant> = {}): Grant {
     attempts: 0,
     nextAttemptAt: NOW,
     lastError: null,
+    revokingSince: null,
+    alertedAt: null,
     createdAt: NOW,
     ...overrides,
   };
