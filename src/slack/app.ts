@@ -6,6 +6,8 @@ import type { ServiceDeps } from '../services/deps.js';
 import { registerCommand } from './listeners/command.js';
 import { registerDecisions } from './listeners/decisions.js';
 import { registerRequestForm } from './listeners/request-form.js';
+import { registerReviewActions } from './listeners/review-actions.js';
+import { reviewSubcommands } from './listeners/subcommands-reviews.js';
 import { registerSelfService } from './listeners/self-service.js';
 import { Workspace } from './workspace.js';
 
@@ -46,9 +48,10 @@ export function createSlackApp({ config, deps, logger, routes, client }: SlackAp
         logger: boltLogger,
       });
   app.use(sameWorkspaceOnly(workspace, logger));
-  registerCommand(app, deps);
+  registerCommand(app, deps, reviewSubcommands);
   registerRequestForm(app, deps);
   registerDecisions(app, deps);
+  registerReviewActions(app, deps);
   registerSelfService(app, deps);
   app.error(async (error) => {
     logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');

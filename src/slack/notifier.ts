@@ -5,6 +5,7 @@ import { DeliveryError, type NotificationSink } from '../services/deliver-notifi
 import { describeRequest, type RequestDetails } from '../services/describe-request.js';
 import type { ServiceDeps } from '../services/deps.js';
 import type { Notification } from '../services/notifications.js';
+import { ReviewNotifier } from './review-notifier.js';
 import { resolvePeople } from '../services/resolve-people.js';
 import type { Block } from './views/blocks.js';
 import { decisionNotice, expiredNotice, extendedNotice, grantActiveNotice, grantEndedNotice, grantFailedNotice, reminderNotice, type Notice } from './views/notices.js';
@@ -62,6 +63,13 @@ export class SlackNotifier implements NotificationSink {
         return this.grantEvent(n.grantId, 'notice:active', grantActiveNotice);
       case 'grant.failed':
         return this.grantEvent(n.grantId, 'notice:failed', grantFailedNotice);
+      case 'review.message':
+      case 'review.reminder':
+      case 'review.escalated':
+      case 'review.report':
+      case 'review.access_removed':
+      case 'drift.detected':
+        return new ReviewNotifier(this.client, this.deps, this.clock).deliver(n);
       case 'grant.revoked':
         return this.grantEvent(n.grantId, 'notice:ended', grantEndedNotice);
       case 'grant.extended':

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { isUuid } from './requests-repo.js';
-import { reviewCampaigns, reviewItems } from './schema-reviews.js';
+import { reviewCampaigns } from './schema-reviews.js';
 
 export type CampaignRow = typeof reviewCampaigns.$inferSelect;
 export type NewCampaign = Pick<
@@ -16,8 +16,13 @@ type CampaignFields = Partial<
 /** Review campaigns. Every transition is compare-and-set, so replicas never apply one step twice (invariant 7). */
 export function reviewCampaignsRepo(db: Db) {
   const leaseFree = (now: Date) => or(isNull(reviewCampaigns.leaseUntil), lt(reviewCampaigns.leaseUntil, now));
-  const hasItemsIn = (statuses: string[]) =>
-    sql`EXISTS (SELECT 1 FROM ${reviewItems} WHERE ${reviewItems.campaignId} = ${reviewCampaigns.id} AND ${inArray(reviewItems.status, statuses as never)})`;
+  // Written out with table-qualified names: drizzle renders columns unqualified inside `sql`, and an
+  // unqualified "id" in the subquery would mean review_items.id.
+  const hasItemsIn = (statuses: string[], extra = sql``) =>
+    sql`EXISTS (SELECT 1 FROM review_items ri WHERE ri.campaign_id = review_campaigns.id AND ri.status IN (${sql.join(
+      statuses.map((s) => sql`${s}`),
+      sql`, `,
+    )})${extra})`;
 
   return {
     /** Null when this review already has a campaign for the window: another replica (or an earlier run) started it. */
@@ -159,7 +164,7 @@ export function reviewCampaignsRepo(db: Db) {
           and(
             eq(reviewCampaigns.status, 'open'),
             isNotNull(reviewCampaigns.escalatedAt),
-            sql`EXISTS (SELECT 1 FROM ${reviewItems} WHERE ${reviewItems.campaignId} = ${reviewCampaigns.id} AND ${reviewItems.status} = 'pending' AND NOT ${reviewItems.escalated})`,
+            hasItemsIn(['pending'], sql` AND NOT ri.escalated`),
           ),
         )
         .limit(limit);
