@@ -8,6 +8,7 @@ import { httpRoutes } from './http/routes.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { keycardJobs } from './jobs/jobs.js';
 import { loadPolicyFile } from './policy/load.js';
+import { identityProfileFields } from './providers/identity.js';
 import { closeProviders, createProviders, providerKinds } from './providers/registry.js';
 import type { ServiceDeps } from './services/deps.js';
 import { createSlackApp } from './slack/app.js';
@@ -66,7 +67,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
   };
   const slackClient = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL });
-  deps.directory = new SlackDirectory(slackClient);
+  deps.directory = new SlackDirectory(slackClient, { profileFields: identityProfileFields(policy.providers) });
   const app = createSlackApp({ config, deps, logger, routes, client: slackClient });
 
   // Deliveries fail fast on a rate limit so the outbox, not this process, waits out Retry-After.

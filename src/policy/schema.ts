@@ -60,13 +60,27 @@ function isTimeZone(name: string): boolean {
 const identityRule = z
   .strictObject({
     from: z
-      .enum(['email_local_part', 'email', 'slack_user_id'])
+      .enum(['email_local_part', 'email', 'slack_user_id', 'profile_field'])
       .default('email_local_part')
       .describe('How a Slack user becomes this provider identity'),
+    field: z
+      .string()
+      .regex(/^Xf[A-Za-z0-9]+$/, { message: 'must be a Slack custom profile field id such as Xf0123ABC' })
+      .optional()
+      .describe('With from: profile_field, the id (Xf…) of the Slack custom profile field holding the identity'),
     map: z
       .record(z.string(), z.string())
       .optional()
       .describe('Explicit Slack user id → provider identity entries; these win over `from`'),
+  })
+  .superRefine((rule, ctx) => {
+    // The pairing is checked here so a typo cannot silently fall back to mapping by email.
+    if (rule.from === 'profile_field' && rule.field === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['field'], message: 'from: profile_field needs field: <Slack custom profile field id, Xf…>' });
+    }
+    if (rule.from !== 'profile_field' && rule.field !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['field'], message: 'field is only used with from: profile_field' });
+    }
   })
   .describe('Maps a Slack user to the provider identity');
 

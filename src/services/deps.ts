@@ -18,6 +18,8 @@ export interface Directory {
   directoryGroupsOf?(slackUserId: string): Promise<string[]>;
   /** Slack ids of a SCIM-provisioned group's active members. */
   directoryGroupMembers?(groupName: string): Promise<string[]>;
+  /** Custom profile field id (`Xf…`) → its label, to name the field a person should fill in. Optional. */
+  profileFieldLabels?(): Promise<Map<string, string>>;
 }
 
 /** Scheduled work that a service may ask to run now rather than at its next tick. */

@@ -11,6 +11,7 @@ export function withDirectoryGroups(base: Directory, store: Pick<Store, 'directo
     principal: (id) => base.principal(id),
     usergroupMembers: (id) => base.usergroupMembers(id),
     ...(base.userIdByEmail ? { userIdByEmail: (email: string) => base.userIdByEmail!(email) } : {}),
+    ...(base.profileFieldLabels ? { profileFieldLabels: () => base.profileFieldLabels!() } : {}),
     async directoryGroupsOf(slackUserId) {
       const email = (await base.principal(slackUserId).catch(() => null))?.email ?? null;
       const people = (await store.directory.findPerson({ slackUserId, email })).filter((u) => u.active);

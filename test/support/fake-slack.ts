@@ -12,6 +12,14 @@ export interface FakeUser {
   name: string;
   email?: string;
   deleted?: boolean;
+  /** Custom profile field values by field id (`Xf…`), as `users.profile.get` returns them. */
+  fields?: Record<string, string>;
+}
+
+/** A workspace custom profile field, as `team.profile.get` defines it. */
+export interface FakeProfileField {
+  id: string;
+  label: string;
 }
 
 export interface RecordedCall {
@@ -35,6 +43,7 @@ const REQUIRED_ARGS: Record<string, string[]> = {
   'views.open': ['trigger_id', 'view'],
   'views.update': ['view'],
   'users.info': ['user'],
+  'users.profile.get': ['user'], // optional in Slack (defaults to the caller), but Keycard always names the user
   'usergroups.users.list': ['usergroup'],
 };
 
@@ -46,6 +55,7 @@ export class FakeSlack {
   readonly messages = new Map<string, PostedMessage>();
   private readonly users = new Map<string, FakeUser>();
   private readonly usergroups = new Map<string, string[]>();
+  private profileFields: FakeProfileField[] = [];
   private readonly throttles = new Map<string, number>();
   private server: Server | null = null;
   private nextTs = 1_700_000_000;
@@ -80,6 +90,12 @@ export class FakeSlack {
 
   addUser(user: FakeUser): this {
     this.users.set(user.id, user);
+    return this;
+  }
+
+  /** The workspace's custom profile fields (`team.profile.get`). */
+  defineProfileFields(fields: FakeProfileField[]): this {
+    this.profileFields = fields;
     return this;
   }
 
@@ -155,6 +171,23 @@ export class FakeSlack {
           user: { id: user.id, team_id: this.teamId, name: user.name.toLowerCase(), deleted: user.deleted ?? false, real_name: user.name, profile: { real_name: user.name, display_name: user.name, ...(user.email ? { email: user.email } : {}) } },
         };
       }
+      case 'users.profile.get': {
+        // https://docs.slack.dev/reference/methods/users.profile.get: custom fields under profile.fields,
+        // keyed by field id, each { value, alt }.
+        const user = this.users.get(String(args.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        const fields = Object.fromEntries(Object.entries(user.fields ?? {}).map(([id, value]) => [id, { value, alt: '' }]));
+        return {
+          ok: true,
+          profile: { real_name: user.name, display_name: user.name, ...(user.email ? { email: user.email } : {}), fields },
+        };
+      }
+      case 'team.profile.get':
+        // https://docs.slack.dev/reference/methods/team.profile.get: the field definitions, a list.
+        return {
+          ok: true,
+          profile: { fields: this.profileFields.map((f, ordering) => ({ id: f.id, ordering, label: f.label, hint: '', type: 'text', possible_values: null, options: null, is_hidden: false })) },
+        };
       case 'usergroups.users.list': {
         const members = this.usergroups.get(String(args.usergroup));
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
