@@ -8,6 +8,7 @@ import { registerDecisions } from './listeners/decisions.js';
 import { registerRequestForm } from './listeners/request-form.js';
 import { registerReviewActions } from './listeners/review-actions.js';
 import { reviewSubcommands } from './listeners/subcommands-reviews.js';
+import { identitySubcommands } from './listeners/subcommands-identity.js';
 import { registerSelfService } from './listeners/self-service.js';
 import { Workspace } from './workspace.js';
 
@@ -48,7 +49,7 @@ export function createSlackApp({ config, deps, logger, routes, client }: SlackAp
         logger: boltLogger,
       });
   app.use(sameWorkspaceOnly(workspace, logger));
-  registerCommand(app, deps, reviewSubcommands);
+  registerCommand(app, deps, [...reviewSubcommands, ...identitySubcommands]);
   registerRequestForm(app, deps);
   registerDecisions(app, deps);
   registerReviewActions(app, deps);

@@ -24,7 +24,7 @@ export function domainErrorText(error: DomainError): string {
     case 'not_allowed_to_request':
       return `The policy does not let you request \`${escapeText(String(d.resource))}\`. Ask its owners if you think it should.`;
     case 'unmapped_identity':
-      return `Keycard cannot tell who you are on \`${escapeText(String(d.provider))}\` (it maps people by ${escapeText(String(d.rule)).replace(/_/g, ' ')}). Ask an admin to add your mapping or set the email on your Slack profile.`;
+      return `Keycard cannot tell who you are on \`${escapeText(String(d.provider))}\` (it maps people by ${escapeText(String(d.rule)).replace(/_/g, ' ')}). ${d.rule === 'profile_field' ? 'Fill in that field on your Slack profile' : 'Set the email on your Slack profile'} or ask an admin to add your mapping; \`/access whoami\` shows the details.`;
     case 'duplicate_request':
       return `You already have a pending request for \`${escapeText(String(d.resource))}\`. \`/access list\` shows it.`;
     case 'no_approvers':
