@@ -4,6 +4,8 @@ import { WebClient } from '@slack/web-api';
 import pino, { type Logger } from 'pino';
 import { loadConfig } from './config.js';
 import { OffsetClock, type Clock } from './domain/clock.js';
+import { createMetrics } from './http/metrics.js';
+import { opsRoutes } from './http/ops-routes.js';
 import { httpRoutes } from './http/routes.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { keycardJobs } from './jobs/jobs.js';
@@ -14,6 +16,7 @@ import type { ServiceDeps } from './services/deps.js';
 import { createSlackApp } from './slack/app.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNotifier } from './slack/notifier.js';
+import { BudgetedWebClient } from './slack/rate-budget.js';
 import { openDatabase } from './store/db.js';
 import { createStore } from './store/store.js';
 
@@ -66,12 +69,16 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     wake: (job) => scheduler?.wake(job),
     workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
   };
+  const metrics = createMetrics(store);
+  deps.metrics = metrics;
+  routes.push(...opsRoutes({ database, registry: metrics.registry }));
   const slackClient = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL });
   deps.directory = new SlackDirectory(slackClient, { profileFields: identityProfileFields(policy.providers) });
   const app = createSlackApp({ config, deps, logger, routes, client: slackClient });
 
-  // Deliveries fail fast on a rate limit so the outbox, not this process, waits out Retry-After.
-  const notifierClient = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  // Deliveries draw on a rate budget shared by all replicas and fail fast when it is spent, so the
+  // outbox, not this process, waits out Slack's limits.
+  const notifierClient = new BudgetedWebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL }, store.slackRate, clock, metrics.slackApiError);
   scheduler = new Scheduler(keycardJobs(deps, new SlackNotifier(notifierClient, deps, clock)), logger);
   if (options.schedule !== false) scheduler.start();
 

@@ -6,15 +6,6 @@ import type { Database } from '../store/db.js';
 export function httpRoutes(options: { database: Database }): CustomRoute[] {
   return [
     { path: '/healthz', method: ['GET'], handler: (_req, res) => text(res, 200, 'ok') },
-    {
-      path: '/readyz',
-      method: ['GET'],
-      handler: (_req, res) =>
-        void options.database.now().then(
-          () => text(res, 200, 'ready'),
-          () => text(res, 503, 'database unreachable'),
-        ),
-    },
   ];
 }
 

@@ -231,6 +231,7 @@ function compile(file: PolicyFile, source: string, kinds: ProviderKinds): Policy
     reviews: compileReviews(file.reviews),
     reconcileEveryMs: parseDuration(file.settings.reconcile_every),
     securityChannel: file.settings.security_channel ?? null,
+    revocationAlertAfterMs: parseDuration(file.settings.revocation_alert_after),
     signals: file.signals.map((rule, i) => ({
       name: rule.name ?? `signals[${i}]`,
       severities: rule.when.severity ?? null,

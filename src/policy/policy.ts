@@ -68,6 +68,8 @@ export interface Policy {
   reconcileEveryMs: number;
   /** Where offboarding summaries and security signals are posted. */
   securityChannel: string | null;
+  /** A revocation still failing this long after it began raises an alert. */
+  revocationAlertAfterMs: number;
   signals: SignalRule[];
 }
 

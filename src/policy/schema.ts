@@ -188,8 +188,11 @@ export const policySchema = z.strictObject({
       security_channel: channelId
         .optional()
         .describe('Where offboarding summaries and security signals are posted (C…); nowhere when not given'),
+      revocation_alert_after: durationText
+        .default('5m')
+        .describe('A revocation still failing this long after it began is posted to security_channel'),
     })
-    .default({ request_ttl: '24h', admins: [], reconcile_every: '1h' }),
+    .default({ request_ttl: '24h', admins: [], reconcile_every: '1h', revocation_alert_after: '5m' }),
   providers: z.record(z.string(), providerConfig),
   groups: z.record(z.string(), people).default({}),
   resources: z.record(z.string(), resource),

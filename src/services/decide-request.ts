@@ -67,6 +67,7 @@ export async function decideRequest(deps: ServiceDeps, input: DecideRequestInput
       await notify(tx, { kind: 'request.decided', requestId: request.id }, now);
       return { request: decided, outcome: tally.decided, approvals: tally.approvals };
     });
+    if (result.outcome !== 'recorded') deps.metrics?.requestDecided(result.outcome, now.getTime() - result.request.createdAt.getTime());
     if (result.outcome === 'approved') deps.wake('activate-grants');
     deps.wake('deliver-notifications');
     return result;

@@ -25,6 +25,16 @@ export interface Directory {
 /** Scheduled work that a service may ask to run now rather than at its next tick. */
 export type JobName = ReviewJobName | 'activate-grants' | 'revoke-expired-grants' | 'expire-stale-requests' | 'deliver-notifications' | 'stream-audit-events' | 'remind-and-escalate' | 'enforce-break-glass-reviews';
 
+/**
+ * What services report for monitoring; the edge (Prometheus) implements it. Counts that the database
+ * already holds (requests by status, active grants) are read at scrape time instead.
+ */
+export interface Metrics {
+  requestDecided(outcome: 'approved' | 'denied', waitedMs: number): void;
+  grantRevoked(lagMs: number): void;
+  revocationFailed(): void;
+}
+
 export interface ServiceDeps {
   store: Store;
   clock: Clock;
@@ -34,6 +44,8 @@ export interface ServiceDeps {
   logger: Logger;
   /** Asks the scheduler to run a job soon; the job also runs on its schedule, so this is only about speed. */
   wake(job: JobName): void;
+  /** Optional so tests need not provide one. */
+  metrics?: Metrics;
   /** This process's name in leases. */
   workerId: string;
 }

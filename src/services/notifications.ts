@@ -13,7 +13,14 @@ export type Notification =
   | { kind: 'grant.activated'; grantId: string }
   | { kind: 'grant.failed'; grantId: string }
   | ReviewNotification
-  | { kind: 'grant.revoked'; grantId: string };
+  | { kind: 'grant.revoked'; grantId: string }
+  | { kind: 'grant.extended'; grantId: string; requestId: string }
+  | { kind: 'request.cancelled'; requestId: string }
+  | { kind: 'request.reminder'; requestId: string }
+  | { kind: 'request.escalated'; requestId: string }
+  | { kind: 'break_glass.invoked'; requestId: string }
+  | { kind: 'break_glass.confirmed'; requestId: string }
+  | { kind: 'grant.revocation_stuck'; grantId: string };
 
 export type NotificationKind = Notification['kind'];
 

@@ -29,7 +29,7 @@ async function revoke(deps: ServiceDeps, claimed: Grant): Promise<void> {
   if (grant.status === 'active') {
     const now = clock.now();
     const revoking = await store.transaction(async (tx) => {
-      const row = await tx.grants.transition(grant.id, 'active', 'revoking', { endReason: 'expired' });
+      const row = await tx.grants.transition(grant.id, 'active', 'revoking', { endReason: 'expired', revokingSince: now });
       if (row) {
         await tx.audit.append({ at: now, actor: 'system', action: 'grant.expired', subjectType: 'grant', subjectId: grant.id, data: {} });
       }
@@ -49,9 +49,12 @@ async function revoke(deps: ServiceDeps, claimed: Grant): Promise<void> {
       const message = (error as Error).message;
       const now = clock.now();
       logger.warn({ grantId: grant.id, err: message, attempts: grant.attempts + 1 }, 'revocation failed; will retry');
+      deps.metrics?.revocationFailed();
       await store.grants.recordFailedAttempt(grant.id, workerId, message, new Date(now.getTime() + retryDelayMs(grant.attempts + 1)));
+      await alertIfStuck(deps, grant, message, now);
       return;
     }
+    await restoreForOverlap(deps, grant);
   }
 
   const endedAt = clock.now();
@@ -69,5 +72,29 @@ async function revoke(deps: ServiceDeps, claimed: Grant): Promise<void> {
         : { reason: grant.endReason, providerCall: true },
     });
     await notify(tx, { kind: 'grant.revoked', grantId: grant.id }, endedAt);
+    if (grant.endReason === 'expired' && grant.expiresAt) deps.metrics?.grantRevoked(endedAt.getTime() - grant.expiresAt.getTime());
   });
+}
+
+/**
+ * Another grant for the same access may have been activated while this revocation was in flight; its
+ * holder must keep access (invariant 5), so the provider is asked to grant it again (idempotent).
+ */
+async function restoreForOverlap(deps: ServiceDeps, revoked: Grant): Promise<void> {
+  const other = await deps.store.grants.findHoldingOrGranting(revoked, deps.clock.now());
+  if (!other) return;
+  deps.logger.info({ grantId: revoked.id, coveredBy: other.id }, 'access re-granted: an overlapping grant became active during revocation');
+  await deps.providers.get(revoked.providerName)?.grant(revoked.identity, revoked.spec);
+}
+
+/** A revocation failing for longer than the policy allows is posted to security, once per grant. */
+async function alertIfStuck(deps: ServiceDeps, grant: Grant, error: string, now: Date): Promise<void> {
+  const since = grant.revokingSince ?? grant.expiresAt;
+  if (grant.alertedAt || !since || now.getTime() - since.getTime() < deps.policy.revocationAlertAfterMs) return;
+  await deps.store.transaction(async (tx) => {
+    if (!(await tx.grants.markAlerted(grant.id, now))) return;
+    await tx.audit.append({ at: now, actor: 'system', action: 'grant.revocation_stuck', subjectType: 'grant', subjectId: grant.id, data: { since: since.toISOString(), attempts: grant.attempts + 1, error } });
+    await notify(tx, { kind: 'grant.revocation_stuck', grantId: grant.id }, now);
+  });
+  deps.logger.error({ grantId: grant.id, since: since.toISOString(), err: error }, 'revocation still failing; security alerted');
 }

@@ -8,7 +8,7 @@ import type { Notification } from '../services/notifications.js';
 import { ReviewNotifier } from './review-notifier.js';
 import { resolvePeople } from '../services/resolve-people.js';
 import type { Block } from './views/blocks.js';
-import { decisionNotice, expiredNotice, extendedNotice, grantActiveNotice, grantEndedNotice, grantFailedNotice, reminderNotice, type Notice } from './views/notices.js';
+import { decisionNotice, expiredNotice, extendedNotice, grantActiveNotice, grantEndedNotice, grantFailedNotice, reminderNotice, revocationStuckAlert, type Notice } from './views/notices.js';
 import { requestMessage, type Audience } from './views/request-message.js';
 
 /** Slack errors that retrying will not fix. */
@@ -76,6 +76,8 @@ export class SlackNotifier implements NotificationSink {
         await this.syncCopies(n.requestId);
         return this.grantEvent(n.grantId, `notice:extended:${n.requestId}`, extendedNotice);
     }
+      case 'grant.revocation_stuck':
+        return this.alertSecurity(n.grantId);
   }
 
   /** Where copies of this request go: the requester, approvers (DM and/or channel), reviewers, announcements. */
@@ -100,6 +102,18 @@ export class SlackNotifier implements NotificationSink {
   private async syncCopies(requestId: string): Promise<void> {
     const details = await this.details(requestId);
     for (const copy of await this.copies(details)) {
+  /** Security hears first; with no security channel configured, every Keycard admin gets a DM. */
+  private async alertSecurity(grantId: string): Promise<void> {
+    const grant = await this.deps.store.grants.findById(grantId);
+    if (!grant) return;
+    const channels = this.deps.policy.securityChannel ? [this.deps.policy.securityChannel] : [...(await resolvePeople(this.deps.policy, this.deps.directory, this.deps.policy.admins))];
+    const alert = revocationStuckAlert(grant);
+    for (const channel of channels) {
+      const key = `alert:revocation:${channel}`;
+      if (!(await this.deps.store.messages.find(grant.requestId, key))) await this.post(grant.requestId, key, channel, alert);
+    }
+  }
+
       const message = requestMessage({ ...details, now: this.clock.now() }, copy.audience);
       const posted = await this.deps.store.messages.find(requestId, copy.key);
       if (posted) {

@@ -21,7 +21,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 /** Opens PostgreSQL when a URL is given, else an embedded PGlite under `dataDir`; applies migrations. */
 export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
@@ -32,7 +32,7 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
 async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, { max: 10, onnotice: () => {}, connection: { application_name: 'keycard' } });
   const db = drizzlePostgres(client, { schema });
-  await migratePostgres(db, { migrationsFolder: MIGRATIONS });
+  await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db: db as unknown as Db,
     backend: 'postgres',
@@ -46,7 +46,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir);
   const db = drizzlePglite(client, { schema });
-  await migratePglite(db, { migrationsFolder: MIGRATIONS });
+  await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db: db as unknown as Db,
     backend: 'pglite',

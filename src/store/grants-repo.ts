@@ -78,7 +78,7 @@ export function grantsRepo(db: Db) {
       id: string,
       from: GrantStatus,
       to: GrantStatus,
-      fields: Partial<Pick<Grant, 'activatedAt' | 'expiresAt' | 'endedAt' | 'endReason' | 'lastError' | 'nextAttemptAt'>>,
+      fields: Partial<Pick<Grant, 'activatedAt' | 'expiresAt' | 'endedAt' | 'endReason' | 'lastError' | 'nextAttemptAt' | 'revokingSince'>>,
       owner?: string,
     ): Promise<Grant | null> {
       const [row] = await db
@@ -103,9 +103,43 @@ export function grantsRepo(db: Db) {
     async endNow(id: string, reason: string, now: Date): Promise<Grant | null> {
       const [row] = await db
         .update(grants)
-        .set({ status: 'revoking', endReason: reason, nextAttemptAt: now })
+        .set({ status: 'revoking', endReason: reason, nextAttemptAt: now, revokingSince: now })
         .where(and(eq(grants.id, id), eq(grants.status, 'active')))
         .returning();
+      return row ?? null;
+    },
+
+    /** How many grants are in each state, and how many revocations have been alerted as stuck. */
+    async countByStatus(): Promise<{ byStatus: Record<string, number>; stuck: number }> {
+      const rows = await db
+        .select({ status: grants.status, n: sql<number>`count(*)::int`, stuck: sql<number>`count(*) FILTER (WHERE ${grants.alertedAt} IS NOT NULL)::int` })
+        .from(grants)
+        .groupBy(grants.status);
+      return {
+        byStatus: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])),
+        stuck: rows.filter((r) => r.status === 'revoking').reduce((sum, r) => sum + Number(r.stuck), 0),
+      };
+    },
+
+    /** Stamps the revocation alert once (compare-and-set on the stamp being empty). */
+    async markAlerted(id: string, now: Date): Promise<boolean> {
+      const rows = await db.update(grants).set({ alertedAt: now }).where(and(eq(grants.id, id), isNull(grants.alertedAt))).returning({ id: grants.id });
+      return rows.length === 1;
+    },
+
+    /** Another grant of the same access that is active, or being activated right now (leased). */
+    async findHoldingOrGranting(grant: Pick<Grant, 'id' | 'entitlementKey'>, now: Date): Promise<Grant | null> {
+      const [row] = await db
+        .select()
+        .from(grants)
+        .where(
+          and(
+            eq(grants.entitlementKey, grant.entitlementKey),
+            ne(grants.id, grant.id),
+            or(and(eq(grants.status, 'active'), gt(grants.expiresAt, now)), and(eq(grants.status, 'pending'), gt(grants.leaseUntil, now))),
+          ),
+        )
+        .limit(1);
       return row ?? null;
     },
 

@@ -74,6 +74,11 @@ export function requestsRepo(db: Db) {
       await db.execute(sql`SELECT pg_advisory_xact_lock(${PENDING_SLOT_LOCK}, hashtext(${requesterId} || '/' || ${resource}))`);
     },
 
+    async countByStatus(): Promise<Record<string, number>> {
+      const rows = await db.select({ status: requests.status, n: sql<number>`count(*)::int` }).from(requests).groupBy(requests.status);
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    },
+
     async findByIdPrefix(prefix: string, limit = 2): Promise<AccessRequest[]> {
       if (!/^[0-9a-f-]{4,36}$/i.test(prefix)) return [];
       return db.select().from(requests).where(sql`${requests.id}::text LIKE ${`${prefix.toLowerCase()}%`}`).limit(limit);

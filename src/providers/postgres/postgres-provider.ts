@@ -66,8 +66,12 @@ export class PostgresProvider implements Provider {
       if ('login' in parsed) await this.run(() => this.disableLogin(identity, parsed));
       else await this.run(() => this.sql`REVOKE ${this.sql(parsed.role)} FROM ${this.sql(identity)}`);
     } catch (error) {
-      // A login role that no longer exists holds nothing: the revocation is already true.
-      if (error instanceof ProviderError && sqlState(error.cause) === '42704' && !(await this.roleExists(identity))) return;
+      // A login that no longer exists holds nothing, and nobody is a member of a role that no longer
+      // exists: either way the revocation is already true.
+      if (error instanceof ProviderError && sqlState(error.cause) === '42704') {
+        const gone = !(await this.roleExists(identity)) || ('role' in parsed && !(await this.roleExists(parsed.role)));
+        if (gone) return;
+      }
       throw error;
     }
   }

@@ -81,3 +81,13 @@ export function reminderNotice(request: AccessRequest): Notice {
     `⏰ Still waiting: ${mention(request.requesterId)} asked for \`${request.resource}\` ${slackDate(request.createdAt)}. The request expires ${slackDate(request.expiresAt)} if nobody decides.`,
   );
 }
+
+/** For the security channel: access that should be gone is not, and Keycard cannot remove it yet. */
+export function revocationStuckAlert(grant: Grant): Notice {
+  const since = grant.revokingSince ?? grant.expiresAt;
+  return notice(
+    `Revocation failing: ${grant.resource} for ${grant.holderId}`,
+    `🚨 *Access that should have ended is still there.* Removing ${mention(grant.holderId)}’s access to \`${grant.resource}\` (as \`${escapeText(grant.identity)}\` on \`${grant.providerName}\`) has failed ${grant.attempts} times${since ? ` since ${slackDate(since)}` : ''}.\n*Last error*\n${quote(grant.lastError ?? 'unknown')}`,
+    `Keycard keeps retrying with backoff and marks it revoked only when the provider confirms. Check the provider’s credentials and reachability. Grant \`${grant.id.slice(0, 8)}\`.`,
+  );
+}
