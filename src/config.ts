@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A bearer token for one of Keycard's APIs: long enough that guessing it is hopeless. */
+const secretToken = z.string().min(24, { message: 'must be at least 24 characters (e.g. openssl rand -hex 32)' });
+
 const port = z.coerce.number({ message: 'must be a port number (0–65535)' }).int().min(0).max(65_535);
 
 /** The one schema for Keycard's environment (DESIGN.md "External contract"). */
@@ -17,6 +20,13 @@ export const configSchema = z
     PORT: port.default(3000),
     POLICY_FILE: z.string().min(1).default('./access.yaml'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SCIM_TOKEN: secretToken.optional(),
+    SIGNALS_TOKEN: secretToken.optional(),
+    AUDIT_TOKEN: secretToken.optional(),
+    AUDIT_STREAM: z
+      .string()
+      .regex(/^(stdout|https?:\/\/.+)$/, { message: 'must be stdout or an http(s):// webhook URL' })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {

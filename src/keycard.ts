@@ -13,6 +13,7 @@ import { loadPolicyFile } from './policy/load.js';
 import { identityProfileFields } from './providers/identity.js';
 import { closeProviders, createProviders, providerKinds } from './providers/registry.js';
 import type { ServiceDeps } from './services/deps.js';
+import { withDirectoryGroups } from './services/directory-groups.js';
 import { createSlackApp } from './slack/app.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNotifier } from './slack/notifier.js';
@@ -58,7 +59,6 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   }
 
   let scheduler: Scheduler | undefined;
-  const routes = httpRoutes({ database });
   const deps: ServiceDeps = {
     store,
     clock,
@@ -73,7 +73,8 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   deps.metrics = metrics;
   routes.push(...opsRoutes({ database, registry: metrics.registry }));
   const slackClient = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL });
-  deps.directory = new SlackDirectory(slackClient, { profileFields: identityProfileFields(policy.providers) });
+  deps.directory = withDirectoryGroups(new SlackDirectory(slackClient, { profileFields: identityProfileFields(policy.providers) }), store);
+  const routes = httpRoutes({ database, api: { config, deps } });
   const app = createSlackApp({ config, deps, logger, routes, client: slackClient });
 
   // Deliveries draw on a rate budget shared by all replicas and fail fast when it is spent, so the

@@ -62,7 +62,15 @@ export type DomainErrorCode =
   /** An extension would make the grant run past the resource's longest total time. */
   | 'extension_too_long'
   /** A short id matched more than one request or grant. */
-  | 'ambiguous_id';
+  | 'ambiguous_id'
+  /** New requests from this person are refused for now (a security signal, or they are being offboarded). `details.until` is null while offboarded. */
+  | 'requests_frozen'
+  /** A signal or lookup named a person Keycard cannot find in Slack or the directory. */
+  | 'unknown_principal'
+  /** A signal with this id was already received: a replay. */
+  | 'signal_replayed'
+  /** Only Keycard admins (settings.admins) may read the audit log in Slack. */
+  | 'audit_admins_only';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

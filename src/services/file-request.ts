@@ -5,6 +5,7 @@ import { matchAutoApproval, mayRequest, referencedPeople, type Membership } from
 import type { Resource } from '../policy/policy.js';
 import { mapIdentity } from '../providers/identity.js';
 import { applyApproval } from './apply-approval.js';
+import { assertNotFrozen } from './assert-not-frozen.js';
 import type { ServiceDeps } from './deps.js';
 import { notify } from './notifications.js';
 import { membershipOf, resolvePeople } from './resolve-people.js';
@@ -65,6 +66,7 @@ export async function fileRequest(deps: ServiceDeps, input: FileRequestInput): P
   const { policy, directory, store, clock } = deps;
   const { resource, requester } = input;
   const requesterId = requester.slackUserId;
+  await assertNotFrozen(deps, requesterId); // a security signal or offboarding stops every kind of request
   const now = clock.now();
   const breakGlass = input.kind === 'break_glass';
   const autoRule = breakGlass ? 'break-glass' : (matchAutoApproval(resource, input.durationMs, input.isIn, now)?.name ?? null);

@@ -1,4 +1,5 @@
 import type { Repositories } from '../store/store.js';
+import type { SecurityNotice } from './security-notice.js';
 import type { ReviewNotification } from './review-notifications.js';
 
 /**
@@ -20,7 +21,9 @@ export type Notification =
   | { kind: 'request.escalated'; requestId: string }
   | { kind: 'break_glass.invoked'; requestId: string }
   | { kind: 'break_glass.confirmed'; requestId: string }
-  | { kind: 'grant.revocation_stuck'; grantId: string };
+  | { kind: 'grant.revocation_stuck'; grantId: string }
+  | { kind: 'security.notice'; channel: string; notice: SecurityNotice }
+  | { kind: 'request.understaffed'; requestId: string; recipients: string[] };
 
 export type NotificationKind = Notification['kind'];
 

@@ -3,13 +3,16 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { ServiceDeps } from '../services/deps.js';
+import { RefusalAuditor } from '../http/refusals.js';
 import { registerCommand } from './listeners/command.js';
 import { registerDecisions } from './listeners/decisions.js';
+import { registerLifecycleEvents } from './listeners/lifecycle-events.js';
 import { registerRequestForm } from './listeners/request-form.js';
 import { registerReviewActions } from './listeners/review-actions.js';
 import { reviewSubcommands } from './listeners/subcommands-reviews.js';
 import { identitySubcommands } from './listeners/subcommands-identity.js';
 import { registerSelfService } from './listeners/self-service.js';
+import { auditSignatureRefusals } from './signature-refusals.js';
 import { Workspace } from './workspace.js';
 
 export interface SlackAppOptions {
@@ -38,13 +41,16 @@ export function createSlackApp({ config, deps, logger, routes, client }: SlackAp
     ? new App({ authorize, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, clientOptions, logger: boltLogger, port: config.PORT })
     : new App({
         authorize,
-        receiver: new HTTPReceiver({
-          signingSecret: config.SLACK_SIGNING_SECRET!,
-          endpoints: '/slack/events',
-          customRoutes: routes,
-          logger: boltLogger,
-          processBeforeResponse: false,
-        }),
+        receiver: auditSignatureRefusals(
+          new HTTPReceiver({
+            signingSecret: config.SLACK_SIGNING_SECRET!,
+            endpoints: '/slack/events',
+            customRoutes: routes,
+            logger: boltLogger,
+            processBeforeResponse: false,
+          }),
+          new RefusalAuditor(deps),
+        ),
         clientOptions,
         logger: boltLogger,
       });
@@ -54,6 +60,7 @@ export function createSlackApp({ config, deps, logger, routes, client }: SlackAp
   registerDecisions(app, deps);
   registerReviewActions(app, deps);
   registerSelfService(app, deps);
+  registerLifecycleEvents(app, deps);
   app.error(async (error) => {
     logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');
   });

@@ -5,6 +5,7 @@ import { DeliveryError, type NotificationSink } from '../services/deliver-notifi
 import { describeRequest, type RequestDetails } from '../services/describe-request.js';
 import type { ServiceDeps } from '../services/deps.js';
 import type { Notification } from '../services/notifications.js';
+import { LifecycleNotifier } from './lifecycle-notifier.js';
 import { ReviewNotifier } from './review-notifier.js';
 import { resolvePeople } from '../services/resolve-people.js';
 import type { Block } from './views/blocks.js';
@@ -70,6 +71,9 @@ export class SlackNotifier implements NotificationSink {
       case 'review.access_removed':
       case 'drift.detected':
         return new ReviewNotifier(this.client, this.deps, this.clock).deliver(n);
+      case 'security.notice':
+      case 'request.understaffed':
+        return new LifecycleNotifier(this.client, this.deps).deliver(n);
       case 'grant.revoked':
         return this.grantEvent(n.grantId, 'notice:ended', grantEndedNotice);
       case 'grant.extended':

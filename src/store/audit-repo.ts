@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { auditHash, GENESIS_HASH, type AuditEntry, type ChainedAuditEvent } from '../domain/audit-chain.js';
 import type { Db } from './db.js';
 import { auditEvents } from './schema.js';
@@ -58,13 +58,36 @@ export function auditRepo(db: Db) {
         .limit(limit)) as ChainedAuditEvent[];
     },
 
-    /** The latest events done by a person or about any of `subjectIds`, newest first. */
-    async trail(about: { actor?: string; subjectIds: string[] }, limit: number): Promise<ChainedAuditEvent[]> {
-      const conditions: SQL[] = [];
-      if (about.actor) conditions.push(eq(auditEvents.actor, about.actor));
-      if (about.subjectIds.length > 0) conditions.push(inArray(auditEvents.subjectId, about.subjectIds));
-      if (conditions.length === 0) return [];
-      return (await db.select().from(auditEvents).where(or(...conditions)).orderBy(desc(auditEvents.id)).limit(limit)) as ChainedAuditEvent[];
+    /** The latest events a person did or that are about them, their requests or their grants; newest first. */
+    async trailForPerson(slackUserId: string, limit: number): Promise<ChainedAuditEvent[]> {
+      return (await db
+        .select()
+        .from(auditEvents)
+        .where(
+          or(
+            eq(auditEvents.actor, slackUserId),
+            eq(auditEvents.subjectId, slackUserId),
+            sql`${auditEvents.subjectId} IN (SELECT id::text FROM requests WHERE requester_id = ${slackUserId})`,
+            sql`${auditEvents.subjectId} IN (SELECT id::text FROM grants WHERE holder_id = ${slackUserId})`,
+          ),
+        )
+        .orderBy(desc(auditEvents.id))
+        .limit(limit)) as ChainedAuditEvent[];
+    },
+
+    /** The latest events about a resource's requests and grants; newest first. */
+    async trailForResource(resource: string, limit: number): Promise<ChainedAuditEvent[]> {
+      return (await db
+        .select()
+        .from(auditEvents)
+        .where(
+          or(
+            sql`${auditEvents.subjectId} IN (SELECT id::text FROM requests WHERE resource = ${resource})`,
+            sql`${auditEvents.subjectId} IN (SELECT id::text FROM grants WHERE resource = ${resource})`,
+          ),
+        )
+        .orderBy(desc(auditEvents.id))
+        .limit(limit)) as ChainedAuditEvent[];
     },
 
     /**

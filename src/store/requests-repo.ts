@@ -155,6 +155,34 @@ export function requestsRepo(db: Db) {
     async votes(requestId: string): Promise<Approval[]> {
       return db.select().from(approvals).where(eq(approvals.requestId, requestId)).orderBy(asc(approvals.createdAt));
     },
+
+    /** Pending requests this person may approve, locked for the transaction (offboarding reassigns them). */
+    async lockPendingWithApprover(approverId: string): Promise<AccessRequest[]> {
+      return db
+        .select()
+        .from(requests)
+        .where(and(eq(requests.status, 'pending'), sql`${requests.approverIds} @> ${JSON.stringify([approverId])}::jsonb`))
+        .orderBy(asc(requests.createdAt))
+        .for('update');
+    },
+
+    async replaceApprovers(id: string, approverIds: string[]): Promise<AccessRequest | null> {
+      const [row] = await db
+        .update(requests)
+        .set({ approverIds })
+        .where(and(eq(requests.id, id), eq(requests.status, 'pending')))
+        .returning();
+      return row ?? null;
+    },
+
+    /** Slack ids that filed requests with this email (how a directory person is found when Slack cannot say). */
+    async requesterIdsByEmail(email: string): Promise<string[]> {
+      const rows = await db
+        .selectDistinct({ id: requests.requesterId })
+        .from(requests)
+        .where(sql`lower(${requests.requesterEmail}) = lower(${email})`);
+      return rows.map((r) => r.id);
+    },
   };
 }
 

@@ -45,6 +45,7 @@ const REQUIRED_ARGS: Record<string, string[]> = {
   'users.info': ['user'],
   'users.profile.get': ['user'], // optional in Slack (defaults to the caller), but Keycard always names the user
   'usergroups.users.list': ['usergroup'],
+  'users.lookupByEmail': ['email'],
 };
 
 export class FakeSlack {
@@ -188,6 +189,13 @@ export class FakeSlack {
           ok: true,
           profile: { fields: this.profileFields.map((f, ordering) => ({ id: f.id, ordering, label: f.label, hint: '', type: 'text', possible_values: null, options: null, is_hidden: false })) },
         };
+      case 'users.lookupByEmail': {
+        // https://docs.slack.dev/reference/methods/users.lookupByEmail: users_not_found for an unknown email.
+        const email = String(args.email ?? '').toLowerCase();
+        const user = [...this.users.values()].find((u) => u.email?.toLowerCase() === email);
+        if (!user) return { ok: false, error: 'users_not_found' };
+        return { ok: true, user: { id: user.id, team_id: this.teamId, name: user.name.toLowerCase(), deleted: user.deleted ?? false, profile: { email: user.email } } };
+      }
       case 'usergroups.users.list': {
         const members = this.usergroups.get(String(args.usergroup));
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };

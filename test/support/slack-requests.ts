@@ -21,6 +21,8 @@ export interface SendOptions {
   timestamp?: number;
   /** Overrides the computed signature (to send a bad one). */
   signature?: string;
+  /** Events API bodies are JSON; commands and interactivity are form-encoded (the default). */
+  contentType?: string;
 }
 
 export async function sendSigned(target: SlackTarget, body: string, options: SendOptions = {}): Promise<Response> {
@@ -28,7 +30,7 @@ export async function sendSigned(target: SlackTarget, body: string, options: Sen
   return fetch(target.url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': options.signature ?? sign(target.signingSecret, timestamp, body),
     },
@@ -97,4 +99,25 @@ export function viewSubmissionBody(
     },
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/**
+ * An Events API `event_callback` envelope around `event`, as Slack posts it (JSON, signed like any other
+ * request): https://docs.slack.dev/apis/events-api. Send it with `{ contentType: 'application/json' }`.
+ */
+export function eventCallbackBody(target: SlackTarget, event: Record<string, unknown>, options: { teamId?: string; eventId?: string } = {}): string {
+  return JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: options.teamId ?? target.teamId,
+    api_app_id: 'A0KEYCARD',
+    event,
+    type: 'event_callback',
+    authorizations: [{ team_id: options.teamId ?? target.teamId, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    event_id: options.eventId ?? `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+  });
+}
+
+export function sendEvent(target: SlackTarget, event: Record<string, unknown>, options: { teamId?: string; eventId?: string } = {}): Promise<Response> {
+  return sendSigned(target, eventCallbackBody(target, event, options), { contentType: 'application/json' });
 }

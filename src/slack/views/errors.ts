@@ -64,6 +64,16 @@ export function domainErrorText(error: DomainError): string {
       return `That would run past the longest total time for this access; at most ${formatDurationShort(Number(d.remainingMs))} more is possible.`;
     case 'ambiguous_id':
       return `\`${escapeText(String(d.id))}\` matches more than one; use more of the id.`;
+    case 'requests_frozen':
+      return d.until instanceof Date
+        ? `Keycard is not accepting access requests from you until ${slackDate(d.until)}, after a security alert about your account. Contact your security team if you need access sooner.`
+        : 'Keycard is not accepting access requests from you: your account is being offboarded. Contact your security team if this is a mistake.';
+    case 'unknown_principal':
+      return 'Keycard could not find that person in Slack or the directory.';
+    case 'signal_replayed':
+      return 'That signal was already received; nothing changed.';
+    case 'audit_admins_only':
+      return 'Only Keycard admins (`settings.admins` in the policy) can read the audit log in Slack. Your attempt was recorded.';
   }
 }
 
