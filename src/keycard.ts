@@ -71,10 +71,10 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   };
   const metrics = createMetrics(store);
   deps.metrics = metrics;
-  routes.push(...opsRoutes({ database, registry: metrics.registry }));
   const slackClient = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL });
   deps.directory = withDirectoryGroups(new SlackDirectory(slackClient, { profileFields: identityProfileFields(policy.providers) }), store);
   const routes = httpRoutes({ database, api: { config, deps } });
+  routes.push(...opsRoutes({ database, registry: metrics.registry }));
   const app = createSlackApp({ config, deps, logger, routes, client: slackClient });
 
   // Deliveries draw on a rate budget shared by all replicas and fail fast when it is spent, so the

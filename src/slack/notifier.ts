@@ -76,12 +76,12 @@ export class SlackNotifier implements NotificationSink {
         return new LifecycleNotifier(this.client, this.deps).deliver(n);
       case 'grant.revoked':
         return this.grantEvent(n.grantId, 'notice:ended', grantEndedNotice);
+      case 'grant.revocation_stuck':
+        return this.alertSecurity(n.grantId);
       case 'grant.extended':
         await this.syncCopies(n.requestId);
         return this.grantEvent(n.grantId, `notice:extended:${n.requestId}`, extendedNotice);
     }
-      case 'grant.revocation_stuck':
-        return this.alertSecurity(n.grantId);
   }
 
   /** Where copies of this request go: the requester, approvers (DM and/or channel), reviewers, announcements. */
@@ -102,10 +102,6 @@ export class SlackNotifier implements NotificationSink {
     return copies;
   }
 
-  /** Posts every copy that is missing and edits every copy that exists, from the current state. */
-  private async syncCopies(requestId: string): Promise<void> {
-    const details = await this.details(requestId);
-    for (const copy of await this.copies(details)) {
   /** Security hears first; with no security channel configured, every Keycard admin gets a DM. */
   private async alertSecurity(grantId: string): Promise<void> {
     const grant = await this.deps.store.grants.findById(grantId);
@@ -118,6 +114,10 @@ export class SlackNotifier implements NotificationSink {
     }
   }
 
+  /** Posts every copy that is missing and edits every copy that exists, from the current state. */
+  private async syncCopies(requestId: string): Promise<void> {
+    const details = await this.details(requestId);
+    for (const copy of await this.copies(details)) {
       const message = requestMessage({ ...details, now: this.clock.now() }, copy.audience);
       const posted = await this.deps.store.messages.find(requestId, copy.key);
       if (posted) {
