@@ -2,39 +2,13 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MysqlProvider } from '../../../src/providers/mysql/mysql-provider.js';
 import { uniqueName } from '../../support/databases.js';
+import { MYSQL_ADMIN_URL, mysqlAdmin, mysqlAvailable, urlWith as urlWithChange } from '../../support/provider-targets.js';
 import { providerConformance, type ConformanceFixture } from './conformance.js';
 import { closedPort, FaultSwitch } from './fault-switch.js';
 
-/** MariaDB on this machine: root with an empty password (CI starts the same service). */
-const ADMIN_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
-
-function urlWith(change: { user?: string; port?: number }): string {
-  const url = new URL(ADMIN_URL);
-  if (change.user) url.username = change.user;
-  if (change.port) url.port = String(change.port);
-  return url.toString();
-}
-
-async function mysqlAvailable(): Promise<boolean> {
-  const conn = await mysql.createConnection({ uri: ADMIN_URL, connectTimeout: 3_000 }).catch((error: Error) => {
-    if (process.env.KEYCARD_REQUIRE_SERVICES === '1') {
-      throw new Error(`MariaDB is required (KEYCARD_REQUIRE_SERVICES=1) but ${ADMIN_URL} is unreachable: ${error.message}`);
-    }
-    return undefined;
-  });
-  await conn?.end();
-  return conn !== undefined;
-}
-
-/** Runs admin statements on a short-lived connection. */
-async function admin(...statements: string[]): Promise<void> {
-  const conn = await mysql.createConnection({ uri: ADMIN_URL });
-  try {
-    for (const statement of statements) await conn.query(statement);
-  } finally {
-    await conn.end();
-  }
-}
+const ADMIN_URL = MYSQL_ADMIN_URL;
+const admin = mysqlAdmin;
+const urlWith = (change: { user?: string; port?: number }) => urlWithChange(ADMIN_URL, change);
 
 /**
  * Unique accounts for one fixture: `identity` (exists, holds nothing), `role`, and `weak` (may log in,

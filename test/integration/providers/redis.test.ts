@@ -2,43 +2,13 @@ import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKind, RedisProvider } from '../../../src/providers/redis/redis-provider.js';
 import { uniqueName } from '../../support/databases.js';
+import { REDIS_ADMIN_URL, redisAvailable, urlWith as urlWithChange, withRedisAdmin } from '../../support/provider-targets.js';
 import { providerConformance, type ConformanceFixture } from './conformance.js';
 import { closedPort, FaultSwitch } from './fault-switch.js';
 
-/** Redis on this machine: the default user, no password (CI starts the same service). */
-const ADMIN_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-function urlWith(change: { user?: string; password?: string; port?: number }): string {
-  const url = new URL(ADMIN_URL);
-  if (change.user) url.username = change.user;
-  if (change.password) url.password = change.password;
-  if (change.port) url.port = String(change.port);
-  return url.toString();
-}
-
-const adminClient = () => createClient({ url: ADMIN_URL, socket: { connectTimeout: 3_000, reconnectStrategy: false } });
-
-async function withAdmin<T>(body: (redis: ReturnType<typeof adminClient>) => Promise<T>): Promise<T> {
-  const redis = adminClient();
-  redis.on('error', () => {});
-  await redis.connect();
-  try {
-    return await body(redis);
-  } finally {
-    redis.destroy();
-  }
-}
-
-async function redisAvailable(): Promise<boolean> {
-  try {
-    return (await withAdmin((redis) => redis.sendCommand<string>(['PING']))) === 'PONG';
-  } catch (error) {
-    if (process.env.KEYCARD_REQUIRE_SERVICES === '1') {
-      throw new Error(`Redis is required (KEYCARD_REQUIRE_SERVICES=1) but ${ADMIN_URL} is unreachable: ${(error as Error).message}`);
-    }
-    return false;
-  }
-}
+const ADMIN_URL = REDIS_ADMIN_URL;
+const withAdmin = withRedisAdmin;
+const urlWith = (change: { user?: string; password?: string; port?: number }) => urlWithChange(ADMIN_URL, change);
 
 const PASSWORD = 'conformance-password';
 
