@@ -12,6 +12,7 @@ import { registerReviewActions } from './listeners/review-actions.js';
 import { reviewSubcommands } from './listeners/subcommands-reviews.js';
 import { identitySubcommands } from './listeners/subcommands-identity.js';
 import { registerSelfService } from './listeners/self-service.js';
+import { guardReplays } from './replay-guard.js';
 import { auditSignatureRefusals } from './signature-refusals.js';
 import { Workspace } from './workspace.js';
 
@@ -37,19 +38,23 @@ export function createSlackApp({ config, deps, logger, routes, client }: SlackAp
     const { teamId, botUserId, botId } = await workspace.identity();
     return { botToken: config.SLACK_BOT_TOKEN, teamId, botUserId, botId };
   };
+  const refusals = new RefusalAuditor(deps);
   const app = config.SLACK_APP_TOKEN
     ? new App({ authorize, appToken: config.SLACK_APP_TOKEN, socketMode: true, customRoutes: routes, clientOptions, logger: boltLogger, port: config.PORT })
     : new App({
         authorize,
-        receiver: auditSignatureRefusals(
-          new HTTPReceiver({
-            signingSecret: config.SLACK_SIGNING_SECRET!,
-            endpoints: '/slack/events',
-            customRoutes: routes,
-            logger: boltLogger,
-            processBeforeResponse: false,
-          }),
-          new RefusalAuditor(deps),
+        receiver: guardReplays(
+          auditSignatureRefusals(
+            new HTTPReceiver({
+              signingSecret: config.SLACK_SIGNING_SECRET!,
+              endpoints: '/slack/events',
+              customRoutes: routes,
+              logger: boltLogger,
+              processBeforeResponse: false,
+            }),
+            refusals,
+          ),
+          { signingSecret: config.SLACK_SIGNING_SECRET!, seen: deps.store.seenRequests, refusals },
         ),
         clientOptions,
         logger: boltLogger,

@@ -9,6 +9,7 @@ import { revocationsRepo } from './revocations-repo.js';
 import { outboxRepo } from './outbox-repo.js';
 import { requestsRepo } from './requests-repo.js';
 import { signalsRepo } from './signals-repo.js';
+import { seenRequestsRepo } from './seen-requests-repo.js';
 import { slackRateRepo } from './slack-rate-repo.js';
 
 function repositories(db: Db) {
@@ -24,6 +25,7 @@ function repositories(db: Db) {
     directory: directoryRepo(db),
     signals: signalsRepo(db),
     slackRate: slackRateRepo(db),
+    seenRequests: seenRequestsRepo(db),
   };
 }
 
