@@ -2,7 +2,7 @@ import { chooseReviewer } from '../domain/review-rules.js';
 import type { CampaignRow } from '../store/review-campaigns-repo.js';
 import type { ServiceDeps } from './deps.js';
 import { notify } from './notifications.js';
-import { notifyReviewer } from './review-notifications.js';
+import { notifyReviewers } from './review-notifications.js';
 import { escalationLists, reviewerPool, type ReviewerPool } from './review-people.js';
 import { queueReviewRevocations } from './review-revocations.js';
 
@@ -53,8 +53,7 @@ async function defaultUndecided(deps: ServiceDeps, campaign: CampaignRow): Promi
   for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
     const now = clock.now();
     const count = await store.transaction(async (tx) => {
-      const claimed = await tx.reviews.items.claimPending(campaign.id, BATCH);
-      const decided = await tx.reviews.items.decideUnanswered(claimed.map((i) => i.id), decision, now);
+      const decided = await tx.reviews.items.decideUnanswered(campaign.id, decision, now, BATCH);
       if (decided.length === 0) return 0;
       if (decision === 'revoke') await queueReviewRevocations(tx, campaign, decided, 'system', now);
       // One event per batch: which items the deadline decided, and how.
@@ -66,9 +65,7 @@ async function defaultUndecided(deps: ServiceDeps, campaign: CampaignRow): Promi
         subjectId: campaign.id,
         data: { count: decided.length, itemIds: decided.map((i) => i.id) },
       });
-      for (const reviewerId of new Set(decided.map((i) => i.reviewerId).filter((r): r is string => r !== null))) {
-        await notifyReviewer(tx, campaign.id, reviewerId, now);
-      }
+      await notifyReviewers(tx, campaign.id, decided.map((i) => i.reviewerId), now);
       return decided.length;
     });
     worked += count;
@@ -105,14 +102,13 @@ async function escalateUndecided(deps: ServiceDeps, campaign: CampaignRow): Prom
     await store.transaction(async (tx) => {
       for (const [to, ids] of moves) await tx.reviews.items.reassign(ids, to);
       const previous = new Set(items.map((i) => i.reviewerId).filter((r): r is string => r !== null));
+      await notifyReviewers(tx, campaign.id, [...moves.keys(), ...previous], now);
       for (const to of moves.keys()) {
         if (to === null) continue;
-        await notifyReviewer(tx, campaign.id, to, now);
         // Delivery posts the escalation notice once per person (its ts is stored), however often this runs.
         if (!told.has(to)) await notify(tx, { kind: 'review.escalated', campaignId: campaign.id, ownerId: to }, now);
         told.add(to);
       }
-      for (const reviewerId of previous) await notifyReviewer(tx, campaign.id, reviewerId, now);
       await tx.audit.append({
         at: now,
         actor: 'system',

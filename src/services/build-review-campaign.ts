@@ -2,9 +2,9 @@ import { firstReminderAt } from '../domain/review-rules.js';
 import type { Resource } from '../policy/policy.js';
 import type { CampaignRow } from '../store/review-campaigns-repo.js';
 import type { ServiceDeps } from './deps.js';
-import { forEachReviewer } from './review-campaign.js';
+import { forEachReviewerPage } from './review-campaign.js';
 import { reviewItemRows } from './review-item-rows.js';
-import { notifyReviewer } from './review-notifications.js';
+import { notifyReviewers } from './review-notifications.js';
 import { managersOf, reviewerPool } from './review-people.js';
 
 const LEASE_MS = 5 * 60_000;
@@ -72,7 +72,7 @@ async function openCampaign(deps: ServiceDeps, campaign: CampaignRow, skipped: s
     const nextReminderAt = firstReminderAt(now, campaign.remindEveryMs, campaign.dueAt, campaign.onNoResponse === 'escalate');
     const row = await tx.reviews.campaigns.transition(campaign.id, 'creating', 'open', { openedAt: now, itemCount: counts.total, nextReminderAt, lastError: null }, workerId);
     if (!row) return null; // our claim lapsed and another process opened it
-    const reviewers = await forEachReviewer(tx, campaign.id, false, (reviewerId) => notifyReviewer(tx, campaign.id, reviewerId, now));
+    const reviewers = await forEachReviewerPage(tx, campaign.id, false, (ids) => notifyReviewers(tx, campaign.id, ids, now));
     await tx.audit.append({
       at: now,
       actor: 'system',

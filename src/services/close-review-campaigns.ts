@@ -1,7 +1,7 @@
 import type { ServiceDeps } from './deps.js';
 import { notify } from './notifications.js';
-import { forEachReviewer } from './review-campaign.js';
-import { notifyReviewer } from './review-notifications.js';
+import { forEachReviewerPage } from './review-campaign.js';
+import { notifyReviewers } from './review-notifications.js';
 
 /**
  * Campaigns whose items are all decided stop taking decisions (`closing`); once every revocation is
@@ -31,7 +31,7 @@ export async function closeReviewCampaigns(deps: ServiceDeps): Promise<number> {
         subjectId: campaign.id,
         data: { ...counts, timeToCompleteMs: decidedAt.getTime() - campaign.createdAt.getTime() },
       });
-      await forEachReviewer(tx, campaign.id, false, (reviewerId) => notifyReviewer(tx, campaign.id, reviewerId, now));
+      await forEachReviewerPage(tx, campaign.id, false, (ids) => notifyReviewers(tx, campaign.id, ids, now));
       if (to === 'closed') await notify(tx, { kind: 'review.report', campaignId: campaign.id }, now);
       return to === 'closed';
     });

@@ -1,7 +1,7 @@
 import { nextReminderAfter } from '../domain/review-rules.js';
 import type { ServiceDeps } from './deps.js';
 import { notify } from './notifications.js';
-import { forEachReviewer } from './review-campaign.js';
+import { forEachReviewerPage } from './review-campaign.js';
 
 /**
  * Every `remind_every`, reminds each reviewer who still has undecided items. Reminders stop at due,
@@ -19,9 +19,9 @@ export async function remindReviewers(deps: ServiceDeps, options: { limit?: numb
       const advanced = await tx.reviews.campaigns.advanceReminder(campaign.id, seen, next);
       if (!advanced) return 0;
       const round = advanced.remindersSent;
-      const reviewers = await forEachReviewer(tx, campaign.id, true, (reviewerId) =>
-        notify(tx, { kind: 'review.reminder', campaignId: campaign.id, reviewerId, round }, now),
-      );
+      const reviewers = await forEachReviewerPage(tx, campaign.id, true, async (ids) => {
+        for (const reviewerId of ids) await notify(tx, { kind: 'review.reminder', campaignId: campaign.id, reviewerId, round }, now);
+      });
       await tx.audit.append({
         at: now,
         actor: 'system',

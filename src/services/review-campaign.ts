@@ -46,18 +46,18 @@ export async function createCampaign(
   return campaign;
 }
 
-/** Calls `each` for every reviewer of a campaign, a page at a time (a campaign may have thousands). */
-export async function forEachReviewer(
+/** Calls `each` with every reviewer of a campaign, a page of reviewers at a time (there may be thousands). */
+export async function forEachReviewerPage(
   tx: Repositories,
   campaignId: string,
   pendingOnly: boolean,
-  each: (reviewerId: string) => Promise<void>,
+  each: (reviewerIds: string[]) => Promise<void>,
 ): Promise<number> {
   let after = '';
   let count = 0;
   for (;;) {
     const page = await tx.reviews.items.reviewers(campaignId, { after, limit: 500, pendingOnly });
-    for (const reviewerId of page) await each(reviewerId);
+    if (page.length > 0) await each(page);
     count += page.length;
     if (page.length < 500) return count;
     after = page[page.length - 1]!;

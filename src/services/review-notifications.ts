@@ -17,8 +17,12 @@ export type ReviewNotification =
 
 /**
  * The reviewer's message is edited from current state, so one waiting update covers any number of
- * changes: enqueue only if none is waiting (see enqueueCoalesced).
+ * changes: enqueue only where none is waiting (see enqueueReviewerUpdates).
  */
+export async function notifyReviewers(tx: Repositories, campaignId: string, reviewerIds: Iterable<string | null>, now: Date): Promise<void> {
+  await tx.reviews.messages.enqueueReviewerUpdates(campaignId, [...reviewerIds].filter((id): id is string => id !== null), now);
+}
+
 export async function notifyReviewer(tx: Repositories, campaignId: string, reviewerId: string, now: Date): Promise<void> {
-  await tx.reviews.messages.enqueueCoalesced('review.message', { campaignId, reviewerId }, now);
+  await notifyReviewers(tx, campaignId, [reviewerId], now);
 }

@@ -9,6 +9,9 @@ import { accessRevocations, reviewItems } from './schema-reviews.js';
  * An entitlement is a provider plus the grant block (`spec`); resources that grant the same block share it.
  */
 export function reviewEvidenceRepo(db: Db) {
+  // A batch of identities travels as one JSON parameter rather than a thousand bind parameters.
+  const amongIdentities = (column: typeof grants.identity | typeof reviewItems.identity, identities: string[]) =>
+    sql`${column} IN (SELECT jsonb_array_elements_text(${JSON.stringify(identities)}::jsonb))`;
   const sameSpec = (column: typeof grants.spec | typeof reviewItems.spec | typeof accessRevocations.spec, spec: Record<string, unknown>) =>
     sql`${column} = ${JSON.stringify(spec)}::jsonb`;
 
@@ -31,7 +34,7 @@ export function reviewEvidenceRepo(db: Db) {
         })
         .from(grants)
         .innerJoin(requests, eq(requests.id, grants.requestId))
-        .where(and(eq(grants.providerName, providerName), inArray(grants.identity, identities), sameSpec(grants.spec, spec), ne(grants.status, 'failed')))
+        .where(and(eq(grants.providerName, providerName), amongIdentities(grants.identity, identities), sameSpec(grants.spec, spec), ne(grants.status, 'failed')))
         .orderBy(grants.identity, sql`(${grants.status} IN ('pending', 'active', 'revoking')) DESC`, desc(grants.createdAt));
       return new Map(
         rows.map((r) => [
@@ -55,7 +58,7 @@ export function reviewEvidenceRepo(db: Db) {
       const rows = await db
         .selectDistinctOn([grants.identity], { identity: grants.identity, holderId: grants.holderId })
         .from(grants)
-        .where(and(eq(grants.providerName, providerName), inArray(grants.identity, identities)))
+        .where(and(eq(grants.providerName, providerName), amongIdentities(grants.identity, identities)))
         .orderBy(grants.identity, desc(grants.createdAt));
       return new Map(rows.map((r) => [r.identity, r.holderId]));
     },
@@ -103,7 +106,7 @@ export function reviewEvidenceRepo(db: Db) {
       const latest = await db
         .selectDistinctOn([reviewItems.identity], { identity: reviewItems.identity, status: reviewItems.status })
         .from(reviewItems)
-        .where(and(eq(reviewItems.providerName, providerName), inArray(reviewItems.identity, identities), sameSpec(reviewItems.spec, spec)))
+        .where(and(eq(reviewItems.providerName, providerName), amongIdentities(reviewItems.identity, identities), sameSpec(reviewItems.spec, spec)))
         .orderBy(reviewItems.identity, desc(reviewItems.id));
       return new Set(latest.filter((r) => r.status === 'kept').map((r) => r.identity));
     },

@@ -32,26 +32,30 @@ export function reviewMessagesRepo(db: Db) {
     },
 
     /**
-     * Enqueues a notification unless an identical one is already waiting and unclaimed. That one is
-     * locked until this transaction ends, so no deliverer can render it before this change commits:
-     * it will show this change too. A burst of clicks becomes one chat.update, not one per click.
+     * Asks for each reviewer's message to be redrawn, unless a redraw is already waiting and unclaimed.
+     * A waiting one is locked until this transaction ends, so no deliverer can render it before this
+     * change commits: it will show this change too. A burst of clicks becomes one chat.update.
      */
-    async enqueueCoalesced(kind: string, payload: Record<string, string>, now: Date): Promise<void> {
-      const [waiting] = await db
-        .select({ id: outbox.id })
+    async enqueueReviewerUpdates(campaignId: string, reviewerIds: readonly string[], now: Date): Promise<void> {
+      const wanted = [...new Set(reviewerIds)];
+      if (wanted.length === 0) return;
+      const waiting = await db
+        .select({ reviewerId: sql<string>`${outbox.payload} ->> 'reviewerId'` })
         .from(outbox)
         .where(
           and(
-            eq(outbox.kind, kind),
+            eq(outbox.kind, 'review.message'),
             isNull(outbox.deliveredAt),
             or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
-            sql`${outbox.payload} @> ${JSON.stringify(payload)}::jsonb`,
+            sql`${outbox.payload} ->> 'campaignId' = ${campaignId}`,
+            sql`${outbox.payload} ->> 'reviewerId' IN (SELECT jsonb_array_elements_text(${JSON.stringify(wanted)}::jsonb))`,
           ),
         )
-        .limit(1)
         .for('update', { skipLocked: true });
-      if (waiting) return;
-      await db.insert(outbox).values({ kind, payload, createdAt: now, availableAt: now });
+      const covered = new Set(waiting.map((w) => w.reviewerId));
+      const missing = wanted.filter((id) => !covered.has(id));
+      if (missing.length === 0) return;
+      await db.insert(outbox).values(missing.map((reviewerId) => ({ kind: 'review.message', payload: { campaignId, reviewerId }, createdAt: now, availableAt: now })));
     },
   };
 }

@@ -11,13 +11,17 @@ export type NewRevocation = Pick<RevocationRow, 'source' | 'sourceId' | 'provide
  */
 export function revocationsRepo(db: Db) {
   return {
-    /** Idempotent per source (a review item or drift finding is revoked once). */
+    /** Idempotent per source (a review item or drift finding is revoked once). One JSON parameter per batch. */
     async insertMany(rows: NewRevocation[]): Promise<void> {
       if (rows.length === 0) return;
-      await db
-        .insert(accessRevocations)
-        .values(rows.map((r) => ({ ...r, status: 'pending' as const, nextAttemptAt: r.createdAt })))
-        .onConflictDoNothing({ target: [accessRevocations.source, accessRevocations.sourceId] });
+      const payload = JSON.stringify(
+        rows.map((r) => ({ source: r.source, source_id: r.sourceId, provider_name: r.providerName, resource: r.resource, identity: r.identity, spec: r.spec, created_at: r.createdAt })),
+      );
+      await db.execute(sql`
+        INSERT INTO access_revocations (source, source_id, provider_name, resource, identity, spec, status, next_attempt_at, created_at)
+        SELECT r.source, r.source_id, r.provider_name, r.resource, r.identity, r.spec, 'pending', r.created_at, r.created_at
+        FROM jsonb_to_recordset(${payload}::jsonb) AS r(source text, source_id text, provider_name text, resource text, identity text, spec jsonb, created_at timestamptz)
+        ON CONFLICT (source, source_id) DO NOTHING`);
     },
 
     async claimDue(options: { now: Date; owner: string; leaseMs: number; limit: number }): Promise<RevocationRow[]> {
