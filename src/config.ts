@@ -23,6 +23,8 @@ export const configSchema = z
     SCIM_TOKEN: secretToken.optional(),
     SIGNALS_TOKEN: secretToken.optional(),
     AUDIT_TOKEN: secretToken.optional(),
+    /** Bearer token of the review report export (GET /api/v1/reviews/:id/report.csv|.json); unset turns it off. */
+    REPORTS_TOKEN: secretToken.optional(),
     AUDIT_STREAM: z
       .string()
       .regex(/^(stdout|https?:\/\/.+)$/, { message: 'must be stdout or an http(s):// webhook URL' })

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { auditExportRoute } from './audit-export-route.js';
 import { RefusalAuditor } from './refusals.js';
+import { reviewReportRoute } from './review-report-routes.js';
 import { scimRoutes } from './scim/scim-routes.js';
 import { signalsRoute } from './signals-route.js';
 
@@ -13,5 +14,6 @@ export function apiRoutes(config: Config, deps: ServiceDeps): CustomRoute[] {
     ...(config.SCIM_TOKEN ? scimRoutes({ token: config.SCIM_TOKEN, deps, refusals }) : []),
     ...(config.SIGNALS_TOKEN ? [signalsRoute({ token: config.SIGNALS_TOKEN, deps, refusals })] : []),
     ...(config.AUDIT_TOKEN ? [auditExportRoute({ token: config.AUDIT_TOKEN, deps, refusals })] : []),
+    ...(config.REPORTS_TOKEN ? [reviewReportRoute({ token: config.REPORTS_TOKEN, deps, refusals })] : []),
   ];
 }
