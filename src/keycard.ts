@@ -8,6 +8,7 @@ import { createMetrics } from './http/metrics.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { httpRoutes } from './http/routes.js';
 import { Scheduler } from './jobs/scheduler.js';
+import { auditStreamJobs } from './jobs/audit-stream.js';
 import { keycardJobs } from './jobs/jobs.js';
 import { loadPolicyFile } from './policy/load.js';
 import { identityProfileFields } from './providers/identity.js';
@@ -80,7 +81,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   // Deliveries draw on a rate budget shared by all replicas and fail fast when it is spent, so the
   // outbox, not this process, waits out Slack's limits.
   const notifierClient = new BudgetedWebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL }, store.slackRate, clock, metrics.slackApiError);
-  scheduler = new Scheduler(keycardJobs(deps, new SlackNotifier(notifierClient, deps, clock)), logger);
+  scheduler = new Scheduler([...keycardJobs(deps, new SlackNotifier(notifierClient, deps, clock)), ...auditStreamJobs(config, deps)], logger);
   if (options.schedule !== false) scheduler.start();
 
   const server = (await app.start(config.PORT)) as unknown as Server | undefined;

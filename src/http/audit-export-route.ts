@@ -2,7 +2,7 @@ import type { CustomRoute } from '@slack/bolt';
 import type { ServerResponse } from 'node:http';
 import type { ChainedAuditEvent } from '../domain/audit-chain.js';
 import type { ServiceDeps } from '../services/deps.js';
-import { exportAudit } from '../services/export-audit.js';
+import { auditJson, exportAudit } from '../services/export-audit.js';
 import type { AuditFilter } from '../store/audit-repo.js';
 import { bearerProblem, clientAddress, hasBearer } from './credentials.js';
 import type { RefusalAuditor } from './refusals.js';
@@ -67,11 +67,6 @@ async function stream(res: ServerResponse, format: 'csv' | 'jsonl', events: Asyn
     if (!ok) await new Promise((resolve) => res.once('drain', resolve));
   }
   res.end();
-}
-
-/** One event as exported and streamed: the fields the hash covers, plus the chain. */
-export function auditJson(e: ChainedAuditEvent): Record<string, unknown> {
-  return { id: e.id, at: e.at.toISOString(), actor: e.actor, action: e.action, subject_type: e.subjectType, subject_id: e.subjectId, data: e.data, prev_hash: e.prevHash, hash: e.hash };
 }
 
 export function csvLine(e: ChainedAuditEvent): string {

@@ -14,3 +14,8 @@ export async function* exportAudit(deps: Pick<ServiceDeps, 'store'>, filter: Aud
     afterId = page[page.length - 1]!.id;
   }
 }
+
+/** One event as exported and streamed: the fields the hash covers, plus the chain, so a copy can be verified. */
+export function auditJson(e: ChainedAuditEvent): Record<string, unknown> {
+  return { id: e.id, at: e.at.toISOString(), actor: e.actor, action: e.action, subject_type: e.subjectType, subject_id: e.subjectId, data: e.data, prev_hash: e.prevHash, hash: e.hash };
+}

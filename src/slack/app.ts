@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { RefusalAuditor } from '../http/refusals.js';
 import { registerCommand } from './listeners/command.js';
+import { auditSubcommands } from './listeners/subcommands-audit.js';
 import { registerDecisions } from './listeners/decisions.js';
 import { registerLifecycleEvents } from './listeners/lifecycle-events.js';
 import { registerRequestForm } from './listeners/request-form.js';
@@ -60,7 +61,7 @@ export function createSlackApp({ config, deps, logger, routes, client }: SlackAp
         logger: boltLogger,
       });
   app.use(sameWorkspaceOnly(workspace, logger));
-  registerCommand(app, deps, [...reviewSubcommands, ...identitySubcommands]);
+  registerCommand(app, deps, [...reviewSubcommands, ...identitySubcommands, ...auditSubcommands]);
   registerRequestForm(app, deps);
   registerDecisions(app, deps);
   registerReviewActions(app, deps);
