@@ -20,6 +20,8 @@ export const configSchema = z
     PORT: port.default(3000),
     POLICY_FILE: z.string().min(1).default('./access.yaml'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** How long a replica's claim on scheduled work lasts; a replica that dies has its work taken over after this. */
+    JOB_LEASE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(5).max(3_600).default(60),
     SCIM_TOKEN: secretToken.optional(),
     SIGNALS_TOKEN: secretToken.optional(),
     AUDIT_TOKEN: secretToken.optional(),

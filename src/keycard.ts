@@ -40,10 +40,13 @@ export interface Keycard {
 
 const CLOCK_SYNC_MS = 60_000;
 
+/** Keycard never logs secrets on purpose; these paths catch them if an error object carries one. */
+const SECRET_PATHS = ['token', '*.token', 'password', '*.password', 'secret', '*.secret', 'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', 'url', '*.url'];
+
 /** Composition root: config → db → providers → services → Slack app, HTTP routes, scheduler. */
 export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   const config = loadConfig(options.env);
-  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'keycard' } });
+  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'keycard' }, redact: { paths: SECRET_PATHS, censor: '[secret]' } });
   const policy = loadPolicyFile(config.POLICY_FILE, providerKinds);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const store = createStore(database);
@@ -69,6 +72,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     logger,
     wake: (job) => scheduler?.wake(job),
     workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    leaseMs: config.JOB_LEASE_SECONDS * 1000,
   };
   const metrics = createMetrics(store);
   deps.metrics = metrics;

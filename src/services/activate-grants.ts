@@ -1,10 +1,9 @@
 import { expiryFromActivation, retryDelayMs } from '../domain/grant-rules.js';
 import type { Grant } from '../domain/types.js';
 import { isRetryable } from '../providers/types.js';
-import type { ServiceDeps } from './deps.js';
+import { claimLeaseMs, type ServiceDeps } from './deps.js';
 import { notify } from './notifications.js';
 
-const LEASE_MS = 60_000;
 
 /**
  * Grants access at the provider for approved grants that are due, a bounded batch at a time. The window
@@ -14,7 +13,7 @@ export async function activateDueGrants(deps: ServiceDeps, options: { limit?: nu
   const claimed = await deps.store.grants.claimDue('activate', {
     now: deps.clock.now(),
     owner: deps.workerId,
-    leaseMs: LEASE_MS,
+    leaseMs: claimLeaseMs(deps),
     limit: options.limit ?? 20,
   });
   for (const grant of claimed) await activate(deps, grant);

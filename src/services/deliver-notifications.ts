@@ -1,4 +1,4 @@
-import type { ServiceDeps } from './deps.js';
+import { claimLeaseMs, type ServiceDeps } from './deps.js';
 import type { Notification } from './notifications.js';
 
 /** Where notifications go (Slack). Throws DeliveryError to say when, or whether, to try again. */
@@ -13,7 +13,6 @@ export class DeliveryError extends Error {
   }
 }
 
-const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 12;
 
 /**
@@ -21,12 +20,12 @@ const MAX_ATTEMPTS = 12;
  * stops the batch and waits for Slack's Retry-After; other failures back off and are retried.
  */
 export async function deliverNotifications(
-  deps: Pick<ServiceDeps, 'store' | 'clock' | 'logger' | 'workerId'>,
+  deps: Pick<ServiceDeps, 'store' | 'clock' | 'logger' | 'workerId' | 'leaseMs'>,
   sink: NotificationSink,
   options: { limit?: number } = {},
 ): Promise<number> {
   const { store, clock, logger, workerId } = deps;
-  const batch = await store.outbox.claim({ now: clock.now(), owner: workerId, leaseMs: LEASE_MS, limit: options.limit ?? 25 });
+  const batch = await store.outbox.claim({ now: clock.now(), owner: workerId, leaseMs: claimLeaseMs(deps), limit: options.limit ?? 25 });
   let delivered = 0;
   for (const [index, message] of batch.entries()) {
     try {

@@ -46,6 +46,15 @@ export interface ServiceDeps {
   wake(job: JobName): void;
   /** Optional so tests need not provide one. */
   metrics?: Metrics;
+  /** How long a claim on scheduled work lasts before another replica may take it over. */
+  leaseMs?: number;
   /** This process's name in leases. */
   workerId: string;
+}
+
+const DEFAULT_LEASE_MS = 60_000;
+
+/** A claim must outlive one provider call, and a dead replica's claims pass on when it ends. */
+export function claimLeaseMs(deps: Pick<ServiceDeps, 'leaseMs'>): number {
+  return deps.leaseMs ?? DEFAULT_LEASE_MS;
 }

@@ -1,10 +1,9 @@
 import { retryDelayMs } from '../domain/grant-rules.js';
 import type { Grant } from '../domain/types.js';
 import { ProviderError } from '../providers/types.js';
-import type { ServiceDeps } from './deps.js';
+import { claimLeaseMs, type ServiceDeps } from './deps.js';
 import { notify } from './notifications.js';
 
-const LEASE_MS = 60_000;
 
 /**
  * Revokes grants whose window has ended, a bounded batch at a time (invariant 5). `revoked` is written
@@ -15,7 +14,7 @@ export async function revokeExpiredGrants(deps: ServiceDeps, options: { limit?: 
   const claimed = await deps.store.grants.claimDue('revoke', {
     now: deps.clock.now(),
     owner: deps.workerId,
-    leaseMs: LEASE_MS,
+    leaseMs: claimLeaseMs(deps),
     limit: options.limit ?? 20,
   });
   for (const grant of claimed) await revoke(deps, grant);

@@ -1,12 +1,11 @@
 import { entitlementKey, retryDelayMs } from '../domain/grant-rules.js';
 import type { RevocationRow } from '../store/revocations-repo.js';
 import { ProviderError } from '../providers/types.js';
-import type { ServiceDeps } from './deps.js';
+import { claimLeaseMs, type ServiceDeps } from './deps.js';
 import { notify } from './notifications.js';
 import { itemSubject } from './review-campaign.js';
 import { notifyReviewer } from './review-notifications.js';
 
-const LEASE_MS = 60_000;
 /** A revocation still failing after this long is logged as an error (an alert), not a warning. */
 const ALERT_AFTER_MS = 5 * 60_000;
 
@@ -18,7 +17,7 @@ const ALERT_AFTER_MS = 5 * 60_000;
  * access stays until that grant ends and only the record is closed.
  */
 export async function revokeStandingAccess(deps: ServiceDeps, options: { limit?: number } = {}): Promise<number> {
-  const claimed = await deps.store.revocations.claimDue({ now: deps.clock.now(), owner: deps.workerId, leaseMs: LEASE_MS, limit: options.limit ?? 20 });
+  const claimed = await deps.store.revocations.claimDue({ now: deps.clock.now(), owner: deps.workerId, leaseMs: claimLeaseMs(deps), limit: options.limit ?? 20 });
   for (const revocation of claimed) await revoke(deps, revocation);
   if (claimed.length > 0) {
     deps.wake('deliver-notifications');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import postgres from 'postgres';
 import { startKeycard, type Keycard } from '../../src/keycard.js';
 import { FakeClock } from './clock.js';
@@ -45,7 +45,7 @@ export class Harness {
     return rows.length > 0;
   }
 
-  async start(policyYaml: string, env: Record<string, string> = {}): Promise<this> {
+  async start(policyYaml: string, env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<this> {
     await this.slack.start();
     this.db = await createScratchDatabase('keycard_e2e');
     const policyFile = join(this.dir, 'access.yaml');
@@ -62,7 +62,7 @@ export class Harness {
         ...env,
       },
       clock: this.clock,
-      logger: pino({ level: process.env.KEYCARD_TEST_LOG ?? 'silent' }),
+      logger: options.logger ?? pino({ level: process.env.KEYCARD_TEST_LOG ?? 'silent' }),
       schedule: false,
     });
     this.target = { url: `http://127.0.0.1:${this.keycard.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: this.slack.teamId };
