@@ -19,5 +19,6 @@ export function withDirectoryGroups(base: Directory, store: Pick<Store, 'directo
       return [...new Set(groups.flat().map((g) => g.displayName.toLowerCase()))];
     },
     directoryGroupMembers: (name) => store.directory.slackIdsInGroup(name),
+    managersOf: (ids) => store.directory.managersOf(ids),
   };
 }

@@ -105,6 +105,20 @@ export function directoryRepo(db: Db) {
       return db.select().from(directoryUsers).where(sql.join(conditions, sql` OR `));
     },
 
+    /** Each person's manager, as Slack user ids, where the directory records both (access reviews route by it). */
+    async managersOf(slackUserIds: readonly string[]): Promise<Map<string, string>> {
+      if (slackUserIds.length === 0) return new Map();
+      const result = await db.execute(sql`
+        SELECT u.slack_user_id AS person, m.slack_user_id AS manager
+        FROM directory_users u
+        JOIN directory_users m ON m.id::text = u.manager OR m.external_id = u.manager
+        WHERE u.active AND m.active AND m.slack_user_id IS NOT NULL
+          AND u.slack_user_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(slackUserIds)}::jsonb))`);
+      // postgres.js answers with the rows, PGlite with { rows }.
+      const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ person: string; manager: string }>;
+      return new Map(rows.map((r) => [r.person, r.manager]));
+    },
+
     async linkSlackUser(id: string, slackUserId: string): Promise<void> {
       await db.update(directoryUsers).set({ slackUserId }).where(eq(directoryUsers.id, id));
     },

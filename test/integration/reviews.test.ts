@@ -10,6 +10,7 @@ import { remindReviewers } from '../../src/services/remind-reviewers.js';
 import { revokeStandingAccess } from '../../src/services/revoke-standing-access.js';
 import { scheduleReviewCampaigns } from '../../src/services/schedule-review-campaigns.js';
 import { startReview } from '../../src/services/start-review.js';
+import { withDirectoryGroups } from '../../src/services/directory-groups.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { FakeClock } from '../support/clock.js';
@@ -222,6 +223,24 @@ describe.each([
     await decideReviewItems(replica(), { reviewerId: ana.reviewerId!, itemIds: [ana.id], decision: 'keep', scope: 'item' });
     await closeReviewCampaigns(replica());
     expect((await store.reviews.campaigns.findById(campaign.id))!.status).toBe('closed');
+  });
+
+  it.skipIf(!available)('reviewer: manager reads managers from the SCIM directory', async () => {
+    const user = (userName: string, slackUserId: string, manager: string | null) =>
+      store.directory.insertUser({ userName, externalId: `ext-${userName}`, email: `${userName}@example.com`, displayName: userName, department: null, manager, active: true, slackUserId, resource: {} }, clock.now());
+    const boss = await user('boss', 'UBOSS', null);
+    await user('ana', 'UANA', boss!.id); // RFC 7643: the manager's SCIM id
+    await user('dan', 'UDAN', 'ext-boss'); // Entra: sometimes the manager's external id
+    await activeGrant(store, new Date(clock.now().getTime() + HOUR), { providerName: 'mem', spec: G1, identity: 'ana', holderId: 'UANA', resource: 'g1' });
+    await activeGrant(store, new Date(clock.now().getTime() + HOUR), { providerName: 'mem', spec: G1, identity: 'dan', holderId: 'UDAN', resource: 'g1' });
+    provider.add(G1, ['ana', 'dan', 'nobody']);
+    const deps = { ...replica(), directory: withDirectoryGroups(new StaticDirectory(), store) };
+    await startReview(deps, { reviewName: 'upward', startedBy: 'UADM' });
+    await buildReviewCampaigns(deps);
+    const [campaign] = await campaignsOf('upward');
+    const reviewers = Object.fromEntries((await itemsOf(campaign!.id)).map((i) => [i.identity, i.reviewerId]));
+    expect(reviewers).toMatchObject({ ana: 'UBOSS', dan: 'UBOSS' });
+    expect(['UBOB', 'UCY']).toContain(reviewers.nobody); // manager unknown: an owner
   });
 
   it.skipIf(!available)('drift: grants, baseline and kept access are expected; the rest is reported or revoked, once, until it ends', async () => {
