@@ -88,8 +88,9 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   scheduler = new Scheduler([...keycardJobs(deps, new SlackNotifier(notifierClient, deps, clock)), ...auditStreamJobs(config, deps)], logger);
   if (options.schedule !== false) scheduler.start();
 
-  const server = (await app.start(config.PORT)) as unknown as Server | undefined;
-  const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
+  // HTTP mode returns the server (its port matters when PORT=0); Socket Mode returns the socket's state.
+  const started = (await app.start(config.PORT)) as unknown as Partial<Server> | undefined;
+  const port = typeof started?.address === 'function' ? ((started.address() as AddressInfo | null)?.port ?? config.PORT) : config.PORT;
   logger.info({ port, database: database.backend, policy: config.POLICY_FILE, resources: Object.keys(policy.resources).length }, 'Keycard started');
 
   return {

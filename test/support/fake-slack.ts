@@ -62,6 +62,10 @@ export class FakeSlack {
   private nextTs = 1_700_000_000;
   private nextView = 1;
 
+  readonly appToken = 'xapp-1-test-app-token';
+  /** Where `apps.connections.open` sends Socket Mode clients; set by a FakeSocketMode server. */
+  socketUrl: string | null = null;
+
   constructor(options: { teamId?: string; token?: string } = {}) {
     this.teamId = options.teamId ?? 'T0KEYCARD';
     this.token = options.token ?? 'xoxb-test-token';
@@ -153,6 +157,11 @@ export class FakeSlack {
       this.throttles.set(method, throttled - 1);
       res.setHeader('Retry-After', '1');
       return send(res, 429, { ok: false, error: 'ratelimited' });
+    }
+    if (method === 'apps.connections.open') {
+      // Socket Mode: the app-level token (xapp-) opens a WebSocket URL (api.slack.com/methods/apps.connections.open).
+      if (!this.socketUrl || token !== this.appToken) return send(res, 200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+      return send(res, 200, { ok: true, url: this.socketUrl });
     }
     if (token !== this.token) return send(res, 200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
     const missing = (REQUIRED_ARGS[method] ?? []).find((name) => args[name] === undefined || args[name] === '');
