@@ -9,6 +9,7 @@ import { managersOf, reviewerPool } from './review-people.js';
 
 const LEASE_MS = 5 * 60_000;
 const RETRY_MS = 60_000;
+const STUCK_AFTER_MS = 15 * 60_000;
 /** Items are looked up and inserted this many at a time, each batch in its own statement. */
 export const ITEM_BATCH = 1_000;
 
@@ -37,7 +38,9 @@ export async function buildReviewCampaigns(deps: ServiceDeps, options: { batchSi
   } catch (error) {
     if (error instanceof LeaseLost) return 0;
     const message = (error as Error).message;
-    logger.warn({ campaignId: campaign.id, err: message }, 'reading holders for a review failed; will retry');
+    // A campaign cannot leave out holders it could not read, so it waits; after a while that is an alert.
+    const stuck = clock.now().getTime() - campaign.createdAt.getTime() > STUCK_AFTER_MS;
+    logger[stuck ? 'error' : 'warn']({ campaignId: campaign.id, review: campaign.reviewName, err: message }, 'reading holders for a review failed; will retry');
     await store.reviews.campaigns.deferBuild(campaign.id, workerId, message, new Date(clock.now().getTime() + RETRY_MS));
     return 0;
   }
