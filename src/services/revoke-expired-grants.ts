@@ -80,7 +80,7 @@ async function revoke(deps: ServiceDeps, claimed: Grant): Promise<void> {
  * holder must keep access (invariant 5), so the provider is asked to grant it again (idempotent).
  */
 async function restoreForOverlap(deps: ServiceDeps, revoked: Grant): Promise<void> {
-  const other = await deps.store.grants.findHoldingOrGranting(revoked, deps.clock.now());
+  const other = await deps.store.grants.findCovering(revoked, deps.clock.now(), { includeActivating: true });
   if (!other) return;
   deps.logger.info({ grantId: revoked.id, coveredBy: other.id }, 'access re-granted: an overlapping grant became active during revocation');
   await deps.providers.get(revoked.providerName)?.grant(revoked.identity, revoked.spec);

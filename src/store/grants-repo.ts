@@ -127,22 +127,6 @@ export function grantsRepo(db: Db) {
       return rows.length === 1;
     },
 
-    /** Another grant of the same access that is active, or being activated right now (leased). */
-    async findHoldingOrGranting(grant: Pick<Grant, 'id' | 'entitlementKey'>, now: Date): Promise<Grant | null> {
-      const [row] = await db
-        .select()
-        .from(grants)
-        .where(
-          and(
-            eq(grants.entitlementKey, grant.entitlementKey),
-            ne(grants.id, grant.id),
-            or(and(eq(grants.status, 'active'), gt(grants.expiresAt, now)), and(eq(grants.status, 'pending'), gt(grants.leaseUntil, now))),
-          ),
-        )
-        .limit(1);
-      return row ?? null;
-    },
-
     /** Grants whose id starts with `prefix` (ids are shown shortened to people). */
     async findByIdPrefix(prefix: string, limit = 2): Promise<Grant[]> {
       if (!/^[0-9a-f-]{4,36}$/i.test(prefix)) return [];
@@ -159,19 +143,17 @@ export function grantsRepo(db: Db) {
       return row ?? null;
     },
 
-    /** Another active grant still covering the same entitlement past `now` (invariant 5). */
-    async findCovering(grant: Pick<Grant, 'id' | 'entitlementKey'>, now: Date): Promise<Grant | null> {
+    /**
+     * Another grant still covering the same entitlement past `now` (invariant 5): an active one, or —
+     * with `includeActivating` — one whose activation is in flight (pending under a live lease).
+     */
+    async findCovering(grant: Pick<Grant, 'id' | 'entitlementKey'>, now: Date, options: { includeActivating?: boolean } = {}): Promise<Grant | null> {
+      const active = and(eq(grants.status, 'active'), gt(grants.expiresAt, now));
+      const activating = and(eq(grants.status, 'pending'), gt(grants.leaseUntil, now));
       const [row] = await db
         .select()
         .from(grants)
-        .where(
-          and(
-            eq(grants.entitlementKey, grant.entitlementKey),
-            ne(grants.id, grant.id),
-            eq(grants.status, 'active'),
-            gt(grants.expiresAt, now),
-          ),
-        )
+        .where(and(eq(grants.entitlementKey, grant.entitlementKey), ne(grants.id, grant.id), options.includeActivating ? or(active, activating) : active))
         .limit(1);
       return row ?? null;
     },

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../support/databases.js';
-import { visibleText, type PostedMessage } from '../support/fake-slack.js';
+import { buttonsOf, visibleText } from '../support/fake-slack.js';
 import { Harness } from '../support/harness.js';
 import { ACTION, BLOCK, VIEW } from '../../src/slack/ids.js';
 
 const available = await postgresAvailable();
 
-const buttonsOf = (m: PostedMessage) =>
-  m.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements as Array<{ action_id: string; value: string; text: { text: string } }>);
 
 describe.skipIf(!available)('after approval: extension, release, admin revoke, break-glass, overlap', () => {
   const h = new Harness();

@@ -271,3 +271,10 @@ export function visibleText(message: Pick<PostedMessage, 'blocks'>): string {
   walk(message.blocks);
   return out.join('\n');
 }
+
+/** The buttons on a message, in order, as Slack would show them. */
+export function buttonsOf(message: Pick<PostedMessage, 'blocks'>): Array<{ action_id: string; value: string; text: { text: string } }> {
+  return message.blocks
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements as Array<{ action_id: string; value: string; text: { text: string } }>);
+}
