@@ -1,9 +1,12 @@
+import { chooseReviewer } from '../domain/review-rules.js';
 import type { AccessRequest, Grant } from '../domain/types.js';
 import type { Repositories } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
 import { endGrantsNow } from './end-grants-now.js';
 import { notify } from './notifications.js';
 import { resolvePeople } from './resolve-people.js';
+import { notifyReviewers } from './review-notifications.js';
+import { escalationLists, reviewerPool } from './review-people.js';
 import { endedGrant, type Reassignment, type SecurityNotice } from './security-notice.js';
 
 export interface OffboardInput {
@@ -22,6 +25,8 @@ export interface OffboardResult {
   grants: Grant[];
   cancelled: AccessRequest[];
   reassigned: Reassignment[];
+  /** Review items the leaver had still to decide, handed to another reviewer. */
+  reviewItemsReassigned: number;
   /** Nothing was left to do and the person was already offboarded (a retried event). */
   alreadyOffboarded: boolean;
 }
@@ -38,6 +43,7 @@ export async function offboardPrincipal(deps: ServiceDeps, input: OffboardInput)
   const leavers = new Set(input.slackUserIds);
   // Slack lookups happen before the transaction, so no row stays locked while Slack answers.
   const replacements = await approversByResource(deps, leavers);
+  const handovers = await reviewHandovers(deps, leavers);
 
   const now = clock.now();
   const result = await store.transaction(async (tx) => {
@@ -80,8 +86,16 @@ export async function offboardPrincipal(deps: ServiceDeps, input: OffboardInput)
       }
     }
 
-    const nothingChanged = grants.length === 0 && cancelled.length === 0 && reassigned.length === 0;
-    if (nothingChanged && alreadyFrozen) return { grants, cancelled, reassigned, alreadyOffboarded: true };
+    let reviewItemsReassigned = 0;
+    for (const move of handovers) {
+      await tx.reviews.items.reassign(move.itemIds, move.to);
+      await notifyReviewers(tx, move.campaignId, [move.to, move.from], now); // both reviewers' paged messages change
+      await tx.audit.append({ at: now, actor: input.actor, action: 'review.items_reassigned', subjectType: 'review', subjectId: move.campaignId, data: { from: move.from, to: move.to, items: move.itemIds } });
+      reviewItemsReassigned += move.itemIds.length;
+    }
+
+    const nothingChanged = grants.length === 0 && cancelled.length === 0 && reassigned.length === 0 && reviewItemsReassigned === 0;
+    if (nothingChanged && alreadyFrozen) return { grants, cancelled, reassigned, reviewItemsReassigned, alreadyOffboarded: true };
 
     for (const id of leavers) {
       await tx.audit.append({
@@ -102,15 +116,47 @@ export async function offboardPrincipal(deps: ServiceDeps, input: OffboardInput)
         grants: grants.map(endedGrant),
         cancelledRequests: cancelled.map((r) => ({ requestId: r.id, resource: r.resource })),
         reassigned,
+        reviewItemsReassigned,
       };
       await notify(tx, { kind: 'security.notice', channel: policy.securityChannel, notice }, now);
     }
-    return { grants, cancelled, reassigned, alreadyOffboarded: false };
+    return { grants, cancelled, reassigned, reviewItemsReassigned, alreadyOffboarded: false };
   });
 
   if (result.grants.length > 0) deps.wake('revoke-expired-grants'); // within seconds, not at the next tick
   deps.wake('deliver-notifications');
   return result;
+}
+
+/**
+ * Review items the leavers still had to decide, in open campaigns, and who takes each: a level up, as at
+ * escalation (owners, then admins), never another leaver; null leaves an item unassigned for the owners.
+ */
+async function reviewHandovers(deps: ServiceDeps, leavers: Set<string>): Promise<Array<{ campaignId: string; from: string; to: string | null; itemIds: number[] }>> {
+  const { store, policy, directory } = deps;
+  const moves = new Map<string, { campaignId: string; from: string; to: string | null; itemIds: number[] }>();
+  const campaigns = new Map<string, Awaited<ReturnType<typeof store.reviews.campaigns.findById>>>();
+  const pools = new Map<string, Awaited<ReturnType<typeof reviewerPool>> | null>();
+  for (const from of leavers) {
+    for (const item of await store.reviews.items.pendingOfReviewer(from, 5_000)) {
+      if (!campaigns.has(item.campaignId)) campaigns.set(item.campaignId, await store.reviews.campaigns.findById(item.campaignId));
+      const campaign = campaigns.get(item.campaignId);
+      if (!campaign) continue;
+      const poolKey = `${campaign.id}|${item.resource}`;
+      if (!pools.has(poolKey)) {
+        const resource = Object.hasOwn(policy.resources, item.resource) ? policy.resources[item.resource]! : null;
+        pools.set(poolKey, resource ? await reviewerPool(policy, directory, campaign.reviewer, resource) : null);
+      }
+      const pool = pools.get(poolKey);
+      const lists = pool ? escalationLists(pool, from).map((list) => list.filter((id) => !leavers.has(id))) : [];
+      const to = chooseReviewer(`${item.resource}|${item.identity}|handover`, item.holderId, lists);
+      const key = `${campaign.id}|${from}|${to}`;
+      const move = moves.get(key) ?? { campaignId: campaign.id, from, to, itemIds: [] };
+      move.itemIds.push(item.id);
+      moves.set(key, move);
+    }
+  }
+  return [...moves.values()];
 }
 
 async function hasOffboardingFreeze(tx: Repositories, slackUserId: string, now: Date): Promise<boolean> {

@@ -27,6 +27,8 @@ export type SecurityNotice =
       grants: EndedGrant[];
       cancelledRequests: Array<{ requestId: string; resource: string }>;
       reassigned: Reassignment[];
+      /** Review items they had still to decide, handed to another reviewer. */
+      reviewItemsReassigned?: number;
     }
   | {
       type: 'signal';

@@ -135,6 +135,22 @@ export function reviewItemsRepo(db: Db) {
         .returning();
     },
 
+    /** Pending items this reviewer holds in open campaigns (a leaver's are handed on). */
+    async pendingOfReviewer(reviewerId: string, limit: number): Promise<ReviewItemRow[]> {
+      return db
+        .select()
+        .from(reviewItems)
+        .where(
+          and(
+            eq(reviewItems.reviewerId, reviewerId),
+            eq(reviewItems.status, 'pending'),
+            sql`${reviewItems.campaignId} IN (SELECT id FROM review_campaigns WHERE status = 'open')`,
+          ),
+        )
+        .orderBy(asc(reviewItems.id))
+        .limit(limit);
+    },
+
     /** Hands items to another reviewer (escalation). */
     async reassign(ids: number[], reviewerId: string | null): Promise<void> {
       if (ids.length === 0) return;

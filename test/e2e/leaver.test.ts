@@ -62,6 +62,15 @@ settings:
 providers:
   target-pg: { kind: postgres, url: env:TARGET_PG_URL }
   target-my: { kind: mysql, url: env:TARGET_MYSQL_URL }
+groups:
+  access-reviewers: [UANA]
+reviews:
+  quarterly:
+    schedule: "0 9 1 */3 *"
+    resources: [pg-ro]
+    reviewer: group:access-reviewers
+    due: 7d
+    on_no_response: escalate
 resources:
   pg-ro:
     provider: target-pg
@@ -135,6 +144,13 @@ resources:
     await h.eventually(async () => (await h.sql(`SELECT 1 FROM requests WHERE status = 'pending'`)).length === 3, 'three pending requests');
     await h.settle();
     expect(h.slack.messagesIn('UANA').some((m) => visibleText(m).includes('ana-approves'))).toBe(true);
+
+    // Ana also reviews Dan's access in a running campaign.
+    await autoGrant('UDAN', 'pg-ro');
+    await (await h.command('UOWN', 'review start quarterly')).response;
+    await h.eventually(async () => (await h.sql(`SELECT 1 FROM review_campaigns`)).length === 1, 'campaign filed');
+    await h.keycard.scheduler.runNow('build-review-campaigns');
+    await h.eventually(async () => (await h.sql(`SELECT 1 FROM review_items WHERE reviewer_id = 'UANA' AND status = 'pending'`)).length > 0, 'Ana has items to review');
   });
 
   it('Okta’s deactivation PATCH revokes every grant at the provider, cancels and reassigns requests, and tells security', async () => {
@@ -170,8 +186,13 @@ resources:
     const bobCopy = h.slack.messagesIn('UBOB').find((m) => visibleText(m).includes('needs-bob'))!;
     expect(bobCopy.blocks.some((b) => b.type === 'actions')).toBe(false);
 
+    // Her review items went a level up, to the owner, and the summary says so.
+    expect(await h.sql(`SELECT 1 FROM review_items WHERE reviewer_id = 'UANA' AND status = 'pending'`)).toHaveLength(0);
+    expect((await h.sql(`SELECT 1 FROM review_items WHERE reviewer_id = 'UOWN' AND status = 'pending'`)).length).toBeGreaterThan(0);
+    expect(summary).toMatch(/Review items handed to another reviewer:\* \d/);
+
     const actions = (await h.sql<{ action: string }>(`SELECT action FROM audit_events ORDER BY id`)).map((r) => r.action);
-    expect(actions).toEqual(expect.arrayContaining(['directory.user_created', 'directory.user_updated', 'grant.revoked_by_offboarding', 'request.cancelled', 'request.approvers_reassigned', 'principal.offboarded', 'grant.revoked']));
+    expect(actions).toEqual(expect.arrayContaining(['review.items_reassigned', 'directory.user_created', 'directory.user_updated', 'grant.revoked_by_offboarding', 'request.cancelled', 'request.approvers_reassigned', 'principal.offboarded', 'grant.revoked']));
   });
 
   it('refuses the leaver’s new requests, and a retried deactivation changes and posts nothing', async () => {
@@ -188,7 +209,6 @@ resources:
   });
 
   it('a Slack deactivation (user_change, deleted: true, sparse payload) revokes within seconds', async () => {
-    await autoGrant('UDAN', 'pg-ro');
     await autoGrant('UDAN', 'my-ro');
     expect(await h.hasRole(dan, pgRole)).toBe(true);
     expect(await my.hasRole(dan, myRole)).toBe(true);

@@ -24,6 +24,7 @@ export function securityNoticeMessage(notice: SecurityNotice): { text: string; b
         );
         blocks.push(section(`*Approvals reassigned (${notice.reassigned.length})*\n${bullets(lines)}`));
       }
+      if (notice.reviewItemsReassigned) blocks.push(section(`*Review items handed to another reviewer:* ${notice.reviewItemsReassigned}`));
       blocks.push(context(`New requests from ${mentionList(notice.slackUserIds, 'and')} are refused. Access is recorded as removed only when each provider confirms.`));
       return { text: plain(`Offboarded ${notice.person}: ${notice.grants.length} grants being removed, ${notice.cancelledRequests.length} requests cancelled`), blocks };
     }
