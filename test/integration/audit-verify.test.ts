@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +14,9 @@ const run = promisify(execFile);
 const available = await postgresAvailable();
 
 /** Runs `npm run audit:verify`'s script against a database; resolves with its exit code and output. */
-async function auditVerify(url: string): Promise<{ code: number; output: string }> {
+async function auditVerify(url: string, env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/audit-verify.ts'], { env: { ...process.env, DATABASE_URL: url }, cwd: process.cwd() });
+    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/audit-verify.ts'], { env: { ...process.env, DATABASE_URL: url, ...env }, cwd: process.cwd() });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -99,3 +102,20 @@ describe.skipIf(!available)('audit log: append-only, tamper-evident, verifiable'
   });
 });
 
+
+describe('audit:verify on the embedded database (DATA_DIR)', () => {
+  it('checks the PGlite database under DATA_DIR when DATABASE_URL is not set, and says when there is none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keycard-audit-'));
+    try {
+      const database = await openDatabase({ dataDir: dir });
+      const store = createStore(database);
+      await store.audit.append({ at: new Date('2026-12-01T10:00:00Z'), actor: 'system', action: 'grant.expired', subjectType: 'grant', subjectId: 'g1', data: {} });
+      await database.close();
+      const intact = await auditVerify('', { DATA_DIR: dir });
+      expect(intact).toMatchObject({ code: 0, output: expect.stringMatching(/intact: 1 events/) });
+      expect((await auditVerify('', { DATA_DIR: join(dir, 'nothing-here') })).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
