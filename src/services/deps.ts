@@ -10,6 +10,8 @@ import type { ReviewJobName } from './review-job-names.js';
 export interface Directory {
   principal(slackUserId: string): Promise<Principal>;
   usergroupMembers(usergroupId: string): Promise<string[]>;
+  /** Drops a cached member list, so the next look sees a change Slack just announced. Optional. */
+  forgetUsergroup?(usergroupId: string): void;
   /** Each person's manager (Slack ids), where the directory knows it. Optional: reviews fall back to owners. */
   managersOf?(slackUserIds: readonly string[]): Promise<Map<string, string>>;
   /** The Slack user with this email, or null. Optional: a directory that cannot say leaves it out. */

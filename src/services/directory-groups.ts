@@ -10,6 +10,7 @@ export function withDirectoryGroups(base: Directory, store: Pick<Store, 'directo
   return {
     principal: (id) => base.principal(id),
     usergroupMembers: (id) => base.usergroupMembers(id),
+    ...(base.forgetUsergroup ? { forgetUsergroup: (id: string) => base.forgetUsergroup!(id) } : {}),
     ...(base.userIdByEmail ? { userIdByEmail: (email: string) => base.userIdByEmail!(email) } : {}),
     ...(base.profileFieldLabels ? { profileFieldLabels: () => base.profileFieldLabels!() } : {}),
     async directoryGroupsOf(slackUserId) {

@@ -57,6 +57,7 @@ function withoutMember(directory: Directory, userId: string, left: Set<string>):
   return {
     ...directory,
     principal: (id) => directory.principal(id),
+    ...(directory.forgetUsergroup ? { forgetUsergroup: (id: string) => directory.forgetUsergroup!(id) } : {}),
     usergroupMembers: async (id) => {
       const members = await directory.usergroupMembers(id);
       return left.has(id) ? members.filter((m) => m !== userId) : members;

@@ -59,6 +59,11 @@ export class SlackDirectory implements Directory {
     return pickFieldValues(profile?.fields, this.profileFields);
   }
 
+  /** After `subteam_members_changed`: the cached list is stale, and a mover must not re-request on it. */
+  forgetUsergroup(usergroupId: string): void {
+    this.groups.delete(usergroupId);
+  }
+
   usergroupMembers(usergroupId: string): Promise<string[]> {
     return this.cached(this.groups, usergroupId, USERGROUP_TTL_MS, async () => {
       const { users } = await this.client.usergroups.users.list({ usergroup: usergroupId });

@@ -162,12 +162,16 @@ signals:
   it('a mover in Slack: leaving the user group the policy requires ends the grant (subteam_members_changed)', async () => {
     await grantFor('UCY', 'prod-db');
     expect(await h.hasRole(cy, role)).toBe(true);
-    // The event carries only the delta; Keycard does not wait for its cached member list to catch up.
+    // Slack's list changes and the event carries the delta. Keycard cached the old list a moment ago (Cy's
+    // request): the event must drop it, or Cy could ask again at once and keep the access.
+    h.slack.setUsergroup('S0ENG', ['UANA']);
     const response = await sendEvent(h.target, { type: 'subteam_members_changed', subteam_id: 'S0ENG', team_id: h.slack.teamId, date_previous_update: 1446670362, date_update: 1492906952, added_users: [], added_users_count: '0', removed_users: ['UCY'], removed_users_count: '1' });
     expect(response.status).toBe(200);
     await h.eventually(async () => !(await h.hasRole(cy, role)), 'Cy’s role revoked', 5_000);
     const [grant] = await h.sql<Json>(`SELECT end_reason FROM grants WHERE holder_id = 'UCY'`);
     expect(grant!.end_reason).toBe('no longer allowed by the policy (left Slack user group S0ENG)');
+
+    expect(String((await replyTo('UCY', 'request prod-db 1h again')).text)).toMatch(/does not let you request/);
   });
 
   it('audits a bad Slack signature on /slack/events', async () => {

@@ -28,6 +28,8 @@ export function registerLifecycleEvents(app: App, deps: ServiceDeps): void {
   app.event('subteam_members_changed', async ({ event }) => {
     const removed = (event as { removed_users?: string[] }).removed_users ?? [];
     const usergroup = event.subteam_id;
+    // Otherwise a mover could re-request on the cached list within its minute and keep the access.
+    deps.directory.forgetUsergroup?.(usergroup);
     for (const id of removed) {
       await persist(deps, `re-evaluating ${id}`, () =>
         reevaluateGrants(deps, { slackUserId: id, leftUsergroups: [usergroup], actor: 'slack:subteam_members_changed', change: `left Slack user group ${usergroup}` }),
