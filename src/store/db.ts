@@ -30,15 +30,34 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
 }
 
 async function openPostgres(url: string): Promise<Database> {
+  await migrateOnce(url);
   const client = postgres(url, { max: 10, onnotice: () => {}, connection: { application_name: 'keycard' } });
   const db = drizzlePostgres(client, { schema });
-  await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db: db as unknown as Db,
     backend: 'postgres',
     now: () => databaseNow(db as unknown as Db),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** Held while migrating, so replicas starting together on one database migrate one at a time. */
+const MIGRATION_LOCK = 0x6b6579636d67; // "keycmg"
+
+/**
+ * drizzle's migrator takes no lock: replicas that start at the same moment on an empty database would
+ * all create its bookkeeping table and run the same migrations, and all but one would crash. One
+ * connection of its own holds a session advisory lock around the migration; the others wait, then find
+ * everything applied.
+ */
+async function migrateOnce(url: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'keycard-migrate' } });
+  try {
+    await client`SELECT pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client.end({ timeout: 5 }); // ending the session releases the lock
+  }
 }
 
 async function openPglite(dataDir: string): Promise<Database> {

@@ -21,3 +21,20 @@ export class FakeClock implements Clock {
     this.current = new Date(to).getTime();
   }
 }
+
+/**
+ * Wall-clock time plus an offset tests can jump forward: replicas sharing it run real cron schedules
+ * and real timeouts, while a test still skips an hour-long grant window (or a rate-limit window) at once.
+ */
+export class RunningClock implements Clock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  advance(ms: number): Date {
+    this.offsetMs += ms;
+    return this.now();
+  }
+}
