@@ -37,10 +37,32 @@ export class SlackNotifier implements NotificationSink {
 
   async deliver(notification: Notification): Promise<void> {
     try {
-      await this.route(notification);
+      const requestId = await this.requestOf(notification);
+      await (requestId ? this.exclusively(requestId, () => this.route(notification)) : this.route(notification));
     } catch (error) {
       throw toDeliveryError(error);
     }
+  }
+
+  /**
+   * Replicas deliver different notifications about one request at the same time (its submission on one,
+   * its decision on another). Unchecked, both would find a copy missing and post it twice, or write an
+   * older render over a newer one; so they take turns on the request, and each renders what is current.
+   */
+  private async exclusively(requestId: string, work: () => Promise<void>): Promise<void> {
+    const { store } = this.deps;
+    if (store.database.backend !== 'postgres') return work(); // the embedded database serves one process
+    await store.transaction(async (tx) => {
+      await tx.messages.lock(requestId);
+      await work();
+    });
+  }
+
+  /** The request whose Slack messages a notification changes, if any. */
+  private async requestOf(n: Notification): Promise<string | null> {
+    if ('requestId' in n) return n.requestId;
+    if ('grantId' in n) return (await this.deps.store.grants.findById(n.grantId))?.requestId ?? null;
+    return null;
   }
 
   private async route(n: Notification): Promise<void> {

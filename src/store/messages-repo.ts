@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { slackMessages } from './schema.js';
 
@@ -10,9 +10,21 @@ export interface PostedMessage {
   ts: string;
 }
 
+/** Advisory-lock space of per-request message locks ("kcms"); the request id is hashed into the second key. */
+const MESSAGE_LOCK_SPACE = 0x6b636d73;
+
 /** Where each copy of a request's Slack message lives, so later changes edit it in place. */
 export function messagesRepo(db: Db) {
   return {
+    /**
+     * Inside a transaction: waits (at most a few seconds, then throws so the delivery is retried) until
+     * no other transaction holds this request's messages, and holds them until this one ends.
+     */
+    async lock(requestId: string): Promise<void> {
+      await db.execute(sql`SET LOCAL lock_timeout = '5s'`);
+      await db.execute(sql`SELECT pg_advisory_xact_lock(${MESSAGE_LOCK_SPACE}, hashtext(${requestId}))`);
+    },
+
     async save(message: PostedMessage): Promise<void> {
       await db
         .insert(slackMessages)
