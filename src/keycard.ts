@@ -10,6 +10,7 @@ import { httpRoutes } from './http/routes.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { auditStreamJobs } from './jobs/audit-stream.js';
 import { keycardJobs } from './jobs/jobs.js';
+import { lifecycleJobs } from './jobs/lifecycle-jobs.js';
 import { loadPolicyFile } from './policy/load.js';
 import { identityProfileFields } from './providers/identity.js';
 import { closeProviders, createProviders, providerKinds } from './providers/registry.js';
@@ -85,7 +86,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   // Deliveries draw on a rate budget shared by all replicas and fail fast when it is spent, so the
   // outbox, not this process, waits out Slack's limits.
   const notifierClient = new BudgetedWebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL }, store.slackRate, clock, metrics.slackApiError);
-  scheduler = new Scheduler([...keycardJobs(deps, new SlackNotifier(notifierClient, deps, clock)), ...auditStreamJobs(config, deps)], logger);
+  scheduler = new Scheduler([...keycardJobs(deps, new SlackNotifier(notifierClient, deps, clock)), ...auditStreamJobs(config, deps), ...lifecycleJobs(deps)], logger);
   if (options.schedule !== false) scheduler.start();
 
   // HTTP mode returns the server (its port matters when PORT=0); Socket Mode returns the socket's state.

@@ -35,6 +35,17 @@ export function grantsRepo(db: Db) {
       return row ?? null;
     },
 
+    /** People holding active grants, in id order after `after` (keyset paging for periodic re-checks). */
+    async activeHolders(after: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectDistinct({ holderId: grants.holderId })
+        .from(grants)
+        .where(and(eq(grants.status, 'active'), gt(grants.holderId, after)))
+        .orderBy(asc(grants.holderId))
+        .limit(limit);
+      return rows.map((r) => r.holderId);
+    },
+
     async listByHolder(holderId: string, statuses: GrantStatus[]): Promise<Grant[]> {
       return db
         .select()

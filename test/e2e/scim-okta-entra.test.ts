@@ -269,4 +269,23 @@ resources:
     await again.response;
     expect(String((await h.slack.waitFor(() => h.slack.responsesTo(again.responseName)[0], 'refusal')).text)).toMatch(/does not let you request/);
   });
+
+  it('the periodic re-check catches a change no event announced', async () => {
+    const group = (await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Engineering"')}`)).body!.Resources[0];
+    const user = (await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${eve}@example.com"`)}`)).body!.Resources[0];
+    expect((await scim('PATCH', `/Groups/${group.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: user.id }] }] })).status).toBe(204);
+    const { responseName, response } = h.command('UEVE', 'request eng-db 1h back in the team');
+    await response;
+    await h.slack.waitFor(() => h.slack.responsesTo(responseName)[0], 'reply');
+    await h.settle();
+    expect(await h.hasRole(eve, role)).toBe(true);
+
+    // The membership goes without Keycard hearing of it (as if its re-check had failed mid-way).
+    await h.sql(`DELETE FROM directory_group_members WHERE group_id = '${group.id}'`);
+    await h.keycard.scheduler.runNow('recheck-grants');
+    await h.keycard.scheduler.runNow('revoke-expired-grants');
+    await h.eventually(async () => !(await h.hasRole(eve, role)), 'role revoked by the re-check');
+    const reasons = (await h.sql<Json>(`SELECT end_reason FROM grants WHERE holder_id = 'UEVE'`)).map((g) => g.end_reason);
+    expect(reasons.sort()).toEqual(['no longer allowed by the policy (periodic re-check)', 'no longer allowed by the policy (removed from directory group "Engineering")']);
+  });
 });
