@@ -16,6 +16,7 @@ describe.skipIf(!available)('leavers lose everything at once: SCIM deactivation 
   let myRole: string;
   let ana: string;
   let dan: string;
+  let fay: string;
   let scimId: string;
 
   /** A SCIM call as Okta makes it (headers from Okta's SCIM guide). */
@@ -45,12 +46,14 @@ describe.skipIf(!available)('leavers lose everything at once: SCIM deactivation 
     pgRole = await h.createRole('ro', false);
     ana = await h.createRole('ana', true);
     dan = await h.createRole('dan', true);
+    fay = await h.createRole('fay', true);
     myRole = await my.createRole('kc_e2e_myrole');
     await my.createUser(ana);
     await my.createUser(dan);
     h.slack
       .addUser({ id: 'UANA', name: 'Ana Lopez', email: `${ana}@example.com` })
       .addUser({ id: 'UDAN', name: 'Dan Ruiz', email: `${dan}@example.com` })
+      .addUser({ id: 'UFAY', name: 'Fay Wong', email: `${fay}@example.com` })
       .addUser({ id: 'UBOB', name: 'Bob Stone', email: 'bob@example.com' })
       .addUser({ id: 'UCY', name: 'Cy Park', email: 'cy@example.com' })
       .addUser({ id: 'UOWN', name: 'Olga Owner', email: 'olga@example.com' });
@@ -206,6 +209,31 @@ resources:
     await h.settle();
     expect(securityPosts()).toHaveLength(posts);
     expect((await scim('GET', `/Users/${scimId}`)).status).toBe(200); // still returned while inactive (Entra requires it)
+  });
+
+  it('Entra’s hard delete (DELETE /Users/{id}) offboards first, then the user is gone', async () => {
+    const created = await scim('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+      externalId: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
+      userName: `${fay}@example.com`,
+      active: true,
+      emails: [{ primary: true, type: 'work', value: `${fay}@example.com` }],
+      meta: { resourceType: 'User' },
+      name: { formatted: 'Fay Wong', familyName: 'Wong', givenName: 'Fay' },
+      roles: [],
+    });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+    await autoGrant('UFAY', 'pg-ro');
+    expect(await h.hasRole(fay, pgRole)).toBe(true);
+
+    expect((await scim('DELETE', `/Users/${id}`)).status).toBe(204);
+    await h.eventually(async () => (await grantsOf('UFAY')).every((g) => g.status === 'revoked'), 'Fay’s grant revoked', 5_000);
+    expect(await h.hasRole(fay, pgRole)).toBe(false);
+    expect((await scim('GET', `/Users/${id}`)).status).toBe(404);
+    const actions = (await h.sql<{ action: string }>(`SELECT action FROM audit_events WHERE subject_id IN ('UFAY') ORDER BY id`)).map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['directory.user_created', 'principal.offboarded', 'directory.user_deleted']));
+    expect(actions.indexOf('principal.offboarded')).toBeLessThan(actions.indexOf('directory.user_deleted'));
   });
 
   it('a Slack deactivation (user_change, deleted: true, sparse payload) revokes within seconds', async () => {
