@@ -257,4 +257,18 @@ resources:
     const [offboarded] = await h.sql<{ actor: string }>(`SELECT actor FROM audit_events WHERE action = 'principal.offboarded' AND subject_id = 'UDAN'`);
     expect(offboarded!.actor).toBe('slack:user_change');
   });
+
+  it('reactivation (Slack deleted: false, SCIM active: true) lets people ask again; nothing lost comes back by itself', async () => {
+    await sendEvent(h.target, { user: { id: 'UDAN', team_id: h.slack.teamId, name: 'dan', deleted: false, profile: {} }, type: 'user_change', event_ts: '1665387400.000100' });
+    await h.eventually(async () => (await h.sql(`SELECT 1 FROM audit_events WHERE action = 'principal.reinstated' AND subject_id = 'UDAN'`)).length === 1, 'Dan reinstated');
+    expect(await h.hasRole(dan, pgRole)).toBe(false);
+
+    const on = await scim('PATCH', `/Users/${scimId}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: true } }] });
+    expect(((await on.json()) as { active: boolean }).active).toBe(true);
+    const { responseName, response } = h.command('UANA', 'request pg-ro 1h back from leave');
+    await response;
+    expect(String((await h.slack.waitFor(() => h.slack.responsesTo(responseName)[0], 'reply')).text)).not.toMatch(/offboarded/);
+    await h.settle();
+    expect(await h.hasRole(ana, pgRole)).toBe(true);
+  });
 });
