@@ -41,6 +41,7 @@ export async function applySignal(deps: ServiceDeps, input: SignalInput): Promis
   const now = clock.now();
   try {
     const slackUserIds = await slackIdsOf(deps, { slackUserId: input.principal.slackUserId, email: input.principal.email });
+    if (input.principal.slackUserId && !(await knownSlackUser(deps, input.principal.slackUserId))) slackUserIds.splice(0);
     if (slackUserIds.length === 0) {
       throw new DomainError('unknown_principal', `no Slack user for ${input.principal.email ?? input.principal.slackUserId}`, { principal: input.principal });
     }
@@ -99,4 +100,13 @@ export async function applySignal(deps: ServiceDeps, input: SignalInput): Promis
     }
     throw error;
   }
+}
+
+/** A Slack id named by a signal is someone Slack knows, or someone who has held access here. */
+async function knownSlackUser(deps: ServiceDeps, slackUserId: string): Promise<boolean> {
+  if ((await deps.store.grants.listByHolder(slackUserId, ['pending', 'active', 'revoking', 'revoked', 'failed'])).length > 0) return true;
+  return deps.directory.principal(slackUserId).then(
+    () => true,
+    () => false,
+  );
 }

@@ -143,11 +143,12 @@ signals:
     expect((await signal({ id: 'alert-4', principal: { slack_user_id: 'UANA' }, severity: 'high', type: 'x' }, { token: 'wrong-token-wrong-token-wrong' })).status).toBe(401);
     const unknown = await signal({ id: 'alert-5', principal: { email: 'nobody@example.com' }, severity: 'high', type: 'x' });
     expect(unknown.status).toBe(404);
+    expect((await signal({ id: 'alert-5b', principal: { slack_user_id: 'U0NOBODY' }, severity: 'high', type: 'x' })).status).toBe(404);
     expect((await signal({ id: 'alert-6', principal: { email: 'not-an-email' }, severity: 'urgent', type: 'x' })).status).toBe(400);
 
     await h.eventually(async () => (await h.sql(`SELECT 1 FROM audit_events WHERE action = 'signals.auth_refused'`)).length >= 1, 'auth refusals audited');
     const refusals = await h.sql<Json>(`SELECT action, data FROM audit_events WHERE action IN ('signal.refused', 'signals.auth_refused') ORDER BY id`);
-    expect(refusals.filter((r) => r.action === 'signal.refused').map((r) => r.data.code)).toEqual(['signal_replayed', 'unknown_principal']);
+    expect(refusals.filter((r) => r.action === 'signal.refused').map((r) => r.data.code)).toEqual(['signal_replayed', 'unknown_principal', 'unknown_principal']);
     // Three bad requests from one address within a second: at least the first is written, the rest counted.
     const auth = refusals.filter((r) => r.action === 'signals.auth_refused');
     expect(auth[0]!.data.reason).toBe('stale_timestamp');
