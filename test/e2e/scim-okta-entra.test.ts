@@ -223,6 +223,16 @@ resources:
       expect((await scim('PATCH', `/Groups/${gid}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: 'renamed' }] })).status).toBe(204);
     });
 
+    it('describes its schemas for discovery (User, EnterpriseUser, Group) and its resource types', async () => {
+      const schemas = await scim('GET', '/Schemas');
+      expect(schemas.status).toBe(200);
+      expect(schemas.body!.Resources.map((r: Json) => r.id)).toEqual([USER, ENTERPRISE, GROUP]);
+      expect(schemas.body!.Resources[0].description).toBe('User Account');
+      expect(JSON.stringify(schemas.body)).not.toContain('null');
+      expect((await scim('GET', `/Schemas/${ENTERPRISE}`)).body!.attributes.map((a: Json) => a.name)).toContain('manager');
+      expect((await scim('GET', '/ResourceTypes')).body!.Resources.map((r: Json) => r.endpoint)).toEqual(['/Users', '/Groups']);
+    });
+
     it('pages users with startIndex and count, echoing startIndex', async () => {
       const first = (await scim('GET', '/Users?startIndex=1&count=2')).body!;
       const second = (await scim('GET', '/Users?startIndex=3&count=2')).body!;

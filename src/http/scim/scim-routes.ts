@@ -15,6 +15,7 @@ import { notFound, ScimError } from './scim-error.js';
 import { parseGroupFilter, parseUserFilter } from './scim-filter.js';
 import { listResponse, parsePaging } from './scim-paging.js';
 import { applyPatch } from './scim-patch.js';
+import { scimResourceTypes, scimSchemas } from './scim-schemas.js';
 import { groupResource, memberIds, storedGroup, storedUser, userFields, userResource } from './scim-resources.js';
 
 export const SCIM_BASE = '/scim/v2';
@@ -124,6 +125,25 @@ export function scimRoutes(options: { token: string; deps: ServiceDeps; refusals
       DELETE: async (req, res) => {
         if (!(await removeDirectoryGroup(deps, { id: idOf(req), actor: ACTOR }))) throw notFound('Group', idOf(req));
         res.writeHead(204).end();
+      },
+    }),
+    ...route('/Schemas', {
+      GET: async (req, res) => {
+        const all = scimSchemas(baseUrl(req));
+        send(res, 200, listResponse(all, all.length, 1));
+      },
+    }),
+    ...route('/Schemas/:id', {
+      GET: async (req, res) => {
+        const found = scimSchemas(baseUrl(req)).find((s) => s.id === idOf(req));
+        if (!found) throw new ScimError(404, `Schema ${idOf(req)} not found`);
+        send(res, 200, found);
+      },
+    }),
+    ...route('/ResourceTypes', {
+      GET: async (req, res) => {
+        const all = scimResourceTypes(baseUrl(req));
+        send(res, 200, listResponse(all, all.length, 1));
       },
     }),
     ...route('/ServiceProviderConfig', {
