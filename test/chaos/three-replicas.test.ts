@@ -4,7 +4,8 @@ import { ACTION, BLOCK, VIEW } from '../../src/slack/ids.js';
 import { ChaosReceiver } from '../support/chaos-receiver.js';
 import { RunningClock } from '../support/clock.js';
 import { ADMIN_URL, postgresAvailable } from '../support/databases.js';
-import { ReplicaSet } from '../support/replicas.js';
+import { ReplicaSet, sleep } from '../support/replicas.js';
+import { sendSigned, slashCommandBody } from '../support/slack-requests.js';
 
 const available = await postgresAvailable();
 const HOOK_SECRET = 'chaos-three-replicas-webhook-secret-0123456789';
@@ -183,5 +184,23 @@ resources:
     }
     expect(replies().every((text) => /already (approved|denied) by <@U/.test(text))).toBe(true);
     expect(await verifyAuditLog(r.keycards[0]!.deps.store.audit)).toMatchObject({ ok: true });
+  });
+
+  it('handles a signed request sent to all three replicas at once only once, and refuses a future-dated one, auditing each refusal', async () => {
+    const refusals = async (action: string) => r.sql<{ data: { reason: string } }>(`SELECT data FROM audit_events WHERE action = '${action}'`);
+    const person = REQUESTERS[1]!;
+    const body = slashCommandBody(r.target(0), { userId: person.id, text: 'request app 1h replayed everywhere', responseUrl: r.slack.responseUrl('replayed') });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const statuses = (await Promise.all([0, 1, 2].map((i) => sendSigned(r.target(i), body, { timestamp })))).map((res) => res.status).sort();
+    expect(statuses).toEqual([200, 401, 401]);
+    await r.eventually(async () => (await refusals('slack.replay_refused')).length === 2, 'two audited replays');
+    await r.eventually(async () => (await r.sql(`SELECT id FROM requests WHERE requester_id = '${person.id}' AND resource = 'app'`)).length === 1, 'the request');
+    await sleep(300);
+    expect(await r.sql(`SELECT id FROM requests WHERE requester_id = '${person.id}' AND resource = 'app'`)).toHaveLength(1);
+
+    const future = slashCommandBody(r.target(2), { userId: person.id, text: 'help', responseUrl: r.slack.responseUrl('future') });
+    expect((await sendSigned(r.target(2), future, { timestamp: timestamp + 5 * 60 })).status).toBe(401);
+    await r.eventually(async () => (await refusals('slack.future_timestamp_refused')).length === 1, 'the audited future timestamp');
+    expect(r.slack.responsesTo('future')).toEqual([]);
   });
 });
