@@ -28,7 +28,7 @@ export class Scheduler {
 
   start(): void {
     for (const job of this.jobs.values()) {
-      this.tasks.push(cron.schedule(job.schedule, () => this.runNow(job.name), { name: job.name, noOverlap: true }));
+      this.tasks.push(cron.schedule(job.schedule, () => this.runNow(job.name), { name: job.name, noOverlap: true, logger: this.cronLogger(job.name) }));
     }
   }
 
@@ -60,6 +60,18 @@ export class Scheduler {
     this.stopped = true;
     await Promise.all(this.tasks.map((t) => t.stop()));
     await Promise.all([...this.state.values()].map((s) => s.queued ?? s.running));
+  }
+
+  /** node-cron's own messages as structured logs; a tick skipped while the last run goes on is expected. */
+  private cronLogger(job: JobName) {
+    const log = this.logger.child({ job, component: 'node-cron' });
+    const text = (message: string | Error) => (message instanceof Error ? message.message : message);
+    return {
+      info: (message: string) => log.debug(message),
+      warn: (message: string) => (message.includes('overlap') ? log.debug(message) : log.warn(message)),
+      error: (message: string | Error) => log.error(text(message)),
+      debug: (message: string | Error) => log.debug(text(message)),
+    };
   }
 
   private async execute(job: Job): Promise<void> {
