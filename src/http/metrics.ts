@@ -73,11 +73,19 @@ export function createMetrics(store: Store): KeycardMetrics {
     registers: [registry],
   });
 
+  const deliveriesDeferred = new Counter({
+    name: 'keycard_slack_deliveries_deferred_total',
+    help: 'Slack deliveries postponed: ratelimited (waiting out Retry-After or the shared budget), retry (after a failure), abandoned (given up)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+
   return {
     registry,
     requestDecided: (outcome, waitedMs) => timeToDecision.observe({ outcome }, waitedMs / 1000),
     grantRevoked: (lagMs) => expiryLag.observe(Math.max(0, lagMs) / 1000),
     revocationFailed: () => revocationFailures.inc(),
     slackApiError: (method, error) => slackErrors.inc({ method, error }),
+    notificationDeferred: (reason) => deliveriesDeferred.inc({ reason }),
   };
 }

@@ -20,7 +20,7 @@ const MAX_ATTEMPTS = 12;
  * stops the batch and waits for Slack's Retry-After; other failures back off and are retried.
  */
 export async function deliverNotifications(
-  deps: Pick<ServiceDeps, 'store' | 'clock' | 'logger' | 'workerId' | 'leaseMs'>,
+  deps: Pick<ServiceDeps, 'store' | 'clock' | 'logger' | 'workerId' | 'leaseMs' | 'metrics'>,
   sink: NotificationSink,
   options: { limit?: number } = {},
 ): Promise<number> {
@@ -39,18 +39,21 @@ export async function deliverNotifications(
       if (options.retryAfterMs !== undefined) {
         // Throttled: this message and the rest of the batch wait until Slack says to come back.
         const until = new Date(now.getTime() + options.retryAfterMs);
-        for (const waiting of batch.slice(index)) await store.outbox.reschedule(waiting.id, workerId, until, text);
+        for (const waiting of batch.slice(index)) await store.outbox.reschedule(waiting.id, workerId, until, text, { countAttempt: false });
+        deps.metrics?.notificationDeferred('ratelimited');
         logger.warn({ retryAfterMs: options.retryAfterMs, waiting: batch.length - index }, 'Slack rate limit; delivery paused');
         break;
       }
       if (options.permanent || message.attempts + 1 >= MAX_ATTEMPTS) {
         logger.error({ outboxId: message.id, kind: message.kind, err: text }, 'notification abandoned');
         await store.outbox.abandon(message.id, workerId, now, text);
+        deps.metrics?.notificationDeferred('abandoned');
         continue;
       }
       const backoffMs = Math.min(5 * 60_000, 1_000 * 2 ** message.attempts);
       logger.warn({ outboxId: message.id, kind: message.kind, err: text }, 'notification delivery failed; will retry');
       await store.outbox.reschedule(message.id, workerId, new Date(now.getTime() + backoffMs), text);
+      deps.metrics?.notificationDeferred('retry');
     }
   }
   return delivered;

@@ -35,6 +35,8 @@ export interface Metrics {
   requestDecided(outcome: 'approved' | 'denied', waitedMs: number): void;
   grantRevoked(lagMs: number): void;
   revocationFailed(): void;
+  /** A Slack delivery postponed: waiting out a rate limit, retrying after a failure, or given up. */
+  notificationDeferred(reason: 'ratelimited' | 'retry' | 'abandoned'): void;
 }
 
 export interface ServiceDeps {

@@ -58,10 +58,14 @@ export function outboxRepo(db: Db) {
         .where(and(eq(outbox.id, id), eq(outbox.leaseOwner, owner)));
     },
 
-    async reschedule(id: number, owner: string, availableAt: Date, error: string): Promise<void> {
+    /**
+     * Tries again later. A wait for Slack's rate limit is not a failed attempt (`countAttempt: false`),
+     * so a long throttle can never use up a message's attempts and have it abandoned.
+     */
+    async reschedule(id: number, owner: string, availableAt: Date, error: string, options: { countAttempt?: boolean } = {}): Promise<void> {
       await db
         .update(outbox)
-        .set({ availableAt, lastError: error, attempts: sql`${outbox.attempts} + 1`, leaseOwner: null, leaseUntil: null })
+        .set({ availableAt, lastError: error, attempts: sql`${outbox.attempts} + ${options.countAttempt === false ? 0 : 1}`, leaseOwner: null, leaseUntil: null })
         .where(and(eq(outbox.id, id), eq(outbox.leaseOwner, owner)));
     },
 

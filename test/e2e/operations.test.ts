@@ -107,6 +107,9 @@ resources:
     expect(metrics).toMatch(/keycard_grants\{status="revoking"\} 1/);
     expect(metrics).toMatch(/keycard_time_to_decision_seconds_count\{outcome="approved"\} 1/);
     expect(metrics).toMatch(/keycard_slack_api_errors_total\{method="chat.postMessage",error="ratelimited"\} 1/);
+    expect(metrics).toMatch(/keycard_slack_deliveries_deferred_total\{reason="ratelimited"\} [1-9]/);
+    const [{ attempts }] = (await h.sql<{ attempts: number }>(`SELECT max(attempts) AS attempts FROM outbox`)) as [{ attempts: number }];
+    expect(attempts).toBe(0); // waiting for Slack's rate limit is not a failed attempt
 
     await admin.unsafe(`ALTER ROLE "${keycardAdmin}" LOGIN`);
     h.clock.advance(10 * 60_000);
