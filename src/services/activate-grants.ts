@@ -45,10 +45,10 @@ async function activate(deps: ServiceDeps, grant: Grant): Promise<void> {
     return;
   }
   const activatedAt = clock.now();
-  await store.transaction(async (tx) => {
+  const recorded = await store.transaction(async (tx) => {
     const expiresAt = expiryFromActivation(activatedAt, grant.durationMs);
     const active = await tx.grants.transition(grant.id, 'pending', 'active', { activatedAt, expiresAt, lastError: null, nextAttemptAt: expiresAt }, workerId);
-    if (!active) return; // our lease ended and another process finished it; the provider call was idempotent
+    if (!active) return false; // our lease ended and another process took the grant over
     await tx.audit.append({
       at: activatedAt,
       actor: 'system',
@@ -58,5 +58,29 @@ async function activate(deps: ServiceDeps, grant: Grant): Promise<void> {
       data: { provider: grant.providerName, identity: grant.identity, expiresAt: expiresAt.toISOString() },
     });
     await notify(tx, { kind: 'grant.activated', grantId: grant.id }, activatedAt);
+    return true;
   });
+  if (!recorded) await undoLateGrant(deps, grant);
+}
+
+/**
+ * Our provider call outlived our lease and another process took the grant over. If that grant has
+ * already ended (or failed), our late call may have given back access nobody holds: take it away again,
+ * unless another grant still covers it (invariant 5).
+ */
+async function undoLateGrant(deps: ServiceDeps, claimed: Grant): Promise<void> {
+  const now = deps.clock.now();
+  const current = await deps.store.grants.findById(claimed.id);
+  if (!current || !['revoking', 'revoked', 'failed'].includes(current.status)) return;
+  if (await deps.store.grants.findCovering(current, now, { includeActivating: true })) return;
+  deps.logger.warn({ grantId: claimed.id, status: current.status }, 'a late grant call landed after the grant ended; revoking it again');
+  try {
+    await deps.providers.get(claimed.providerName)?.revoke(claimed.identity, claimed.spec);
+    await deps.store.transaction((tx) =>
+      tx.audit.append({ at: now, actor: 'system', action: 'grant.late_call_undone', subjectType: 'grant', subjectId: claimed.id, data: { status: current.status } }),
+    );
+  } catch (error) {
+    // Left for drift detection, which compares what providers hold with what Keycard expects.
+    deps.logger.error({ grantId: claimed.id, err: (error as Error).message }, 'could not undo a late grant call');
+  }
 }

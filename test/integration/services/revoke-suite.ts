@@ -118,6 +118,37 @@ export function revokeSuite(h: () => Harness): void {
       expect(await activateDueGrants(deps)).toBe(0);
     });
 
+    it('undoes a grant call that outlived its lease and reached the server after the grant had already ended', async () => {
+      const { deps, clock, store, logins, roles } = h();
+      const { request } = await submitRequest(deps, { requester: h().people.ana, resourceName: 'ro', duration: '1h', reason: 'x' });
+      await decideRequest(deps, { requestId: request.id, approverId: 'U0BOB', vote: 'approve' });
+
+      // Replica A's grant call hangs past its one-second lease.
+      const real = deps.providers.get('target-pg')!;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const slow = { ...real, name: real.name, kind: real.kind, grant: async (identity: string, spec: Record<string, unknown>) => { await gate; await real.grant(identity, spec); }, revoke: real.revoke.bind(real), listHolders: real.listHolders.bind(real), close: async () => {} };
+      const replicaA = { ...deps, workerId: 'replica-a', leaseMs: 1_000, providers: new Map([['target-pg', slow]]) };
+      const stuck = activateDueGrants(replicaA);
+      await new Promise((r) => setTimeout(r, 50));
+
+      // Replica B takes the grant over once A's lease has passed, and it runs its whole window.
+      clock.advance(2_000);
+      const replicaB = { ...deps, workerId: 'replica-b' };
+      expect(await activateDueGrants(replicaB)).toBe(1);
+      clock.advance(HOUR);
+      expect(await revokeExpiredGrants(replicaB)).toBe(1);
+      expect(await h().isMember(logins.ana, roles.ro)).toBe(false);
+
+      // A's call finally lands: it re-grants the role, notices the grant has ended, and takes it away again.
+      release();
+      await stuck;
+      expect(await h().isMember(logins.ana, roles.ro)).toBe(false);
+      const grant = await store.grants.findByRequest(request.id);
+      expect(grant!.status).toBe('revoked');
+      expect(actions(await h().audit(grant!.id))).toContain('grant.late_call_undone');
+    });
+
     it('retries an unreachable server with backoff, and counts the window from the activation that succeeded', async () => {
       const { deps, clock, store, logins, roles } = h();
       const { request } = await submitRequest(deps, { requester: h().people.ana, resourceName: 'ro', duration: '1h', reason: 'x' });
