@@ -3,8 +3,6 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
-
 /**
  * A clock that follows another source (the database) by a measured offset: replicas with skewed
  * system clocks still agree on what is due, because they all read the database's time (invariant 7).

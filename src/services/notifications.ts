@@ -25,8 +25,6 @@ export type Notification =
   | { kind: 'security.notice'; channel: string; notice: SecurityNotice }
   | { kind: 'request.understaffed'; requestId: string; recipients: string[] };
 
-export type NotificationKind = Notification['kind'];
-
 export function notificationPayload(n: Notification): Record<string, unknown> {
   const { kind: _kind, ...payload } = n;
   return payload;
