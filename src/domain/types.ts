@@ -77,6 +77,8 @@ export interface Grant {
   revokingSince: Date | null;
   /** When security was told that revocation keeps failing. */
   alertedAt: Date | null;
+  /** When the holder was told the window is about to end. */
+  warnedAt: Date | null;
   createdAt: Date;
 }
 

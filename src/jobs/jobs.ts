@@ -4,6 +4,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { enforceBreakGlassReviews } from '../services/enforce-break-glass-reviews.js';
 import { expireStaleRequests } from '../services/expire-stale-requests.js';
 import { remindAndEscalate } from '../services/remind-and-escalate.js';
+import { warnExpiringGrants } from '../services/warn-expiring-grants.js';
 import { revokeExpiredGrants } from '../services/revoke-expired-grants.js';
 import type { Job } from './job.js';
 import { reviewJobs } from './review-jobs.js';
@@ -18,5 +19,6 @@ export function keycardJobs(deps: ServiceDeps, sink: NotificationSink): Job[] {
     ...reviewJobs(deps),
     { name: 'remind-and-escalate', schedule: '*/30 * * * * *', run: () => remindAndEscalate(deps) },
     { name: 'enforce-break-glass-reviews', schedule: '*/30 * * * * *', run: () => enforceBreakGlassReviews(deps) },
+    { name: 'warn-expiring-grants', schedule: '*/30 * * * * *', run: () => warnExpiringGrants(deps) },
   ];
 }

@@ -232,6 +232,7 @@ function compile(file: PolicyFile, source: string, kinds: ProviderKinds): Policy
     reconcileEveryMs: parseDuration(file.settings.reconcile_every),
     securityChannel: file.settings.security_channel ?? null,
     revocationAlertAfterMs: parseDuration(file.settings.revocation_alert_after),
+    expiryWarningMs: parseDuration(file.settings.expiry_warning),
     signals: file.signals.map((rule, i) => ({
       name: rule.name ?? `signals[${i}]`,
       severities: rule.when.severity ?? null,

@@ -70,6 +70,8 @@ export interface Policy {
   securityChannel: string | null;
   /** A revocation still failing this long after it began raises an alert. */
   revocationAlertAfterMs: number;
+  /** How long before a grant ends its holder is warned. */
+  expiryWarningMs: number;
   signals: SignalRule[];
 }
 

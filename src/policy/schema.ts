@@ -191,8 +191,11 @@ export const policySchema = z.strictObject({
       revocation_alert_after: durationText
         .default('5m')
         .describe('A revocation still failing this long after it began is posted to security_channel'),
+      expiry_warning: durationText
+        .default('10m')
+        .describe('Tell the holder this long before access ends, with Extend and Release buttons'),
     })
-    .default({ request_ttl: '24h', admins: [], reconcile_every: '1h', revocation_alert_after: '5m' }),
+    .default({ request_ttl: '24h', admins: [], reconcile_every: '1h', revocation_alert_after: '5m', expiry_warning: '10m' }),
   providers: z.record(z.string(), providerConfig),
   groups: z.record(z.string(), people).default({}),
   resources: z.record(z.string(), resource),

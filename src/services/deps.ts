@@ -25,7 +25,7 @@ export interface Directory {
 }
 
 /** Scheduled work that a service may ask to run now rather than at its next tick. */
-export type JobName = ReviewJobName | 'activate-grants' | 'revoke-expired-grants' | 'expire-stale-requests' | 'deliver-notifications' | 'stream-audit-events' | 'recheck-grants' | 'remind-and-escalate' | 'enforce-break-glass-reviews';
+export type JobName = ReviewJobName | 'activate-grants' | 'revoke-expired-grants' | 'expire-stale-requests' | 'deliver-notifications' | 'stream-audit-events' | 'recheck-grants' | 'remind-and-escalate' | 'enforce-break-glass-reviews' | 'warn-expiring-grants';
 
 /**
  * What services report for monitoring; the edge (Prometheus) implements it. Counts that the database

@@ -22,6 +22,7 @@ export type Notification =
   | { kind: 'break_glass.invoked'; requestId: string }
   | { kind: 'break_glass.confirmed'; requestId: string }
   | { kind: 'grant.revocation_stuck'; grantId: string }
+  | { kind: 'grant.expiring'; grantId: string }
   | { kind: 'security.notice'; channel: string; notice: SecurityNotice }
   | { kind: 'request.understaffed'; requestId: string; recipients: string[] };
 

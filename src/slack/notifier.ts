@@ -9,7 +9,7 @@ import { LifecycleNotifier } from './lifecycle-notifier.js';
 import { ReviewNotifier } from './review-notifier.js';
 import { resolvePeople } from '../services/resolve-people.js';
 import type { Block } from './views/blocks.js';
-import { decisionNotice, expiredNotice, extendedNotice, grantActiveNotice, grantEndedNotice, grantFailedNotice, reminderNotice, revocationStuckAlert, type Notice } from './views/notices.js';
+import { decisionNotice, expiredNotice, expiringNotice, extendedNotice, grantActiveNotice, grantEndedNotice, grantFailedNotice, reminderNotice, revocationStuckAlert, type Notice } from './views/notices.js';
 import { requestMessage, type Audience } from './views/request-message.js';
 
 /** Slack errors that retrying will not fix. */
@@ -100,6 +100,8 @@ export class SlackNotifier implements NotificationSink {
         return this.grantEvent(n.grantId, 'notice:ended', grantEndedNotice);
       case 'grant.revocation_stuck':
         return this.alertSecurity(n.grantId);
+      case 'grant.expiring':
+        return this.grantEvent(n.grantId, `notice:expiring:${n.grantId}`, expiringNotice);
       case 'grant.extended':
         await this.syncCopies(n.requestId);
         return this.grantEvent(n.grantId, `notice:extended:${n.requestId}`, extendedNotice);

@@ -104,7 +104,7 @@ export function grantsRepo(db: Db) {
     async extend(id: string, from: Date, to: Date): Promise<Grant | null> {
       const [row] = await db
         .update(grants)
-        .set({ expiresAt: to, nextAttemptAt: to })
+        .set({ expiresAt: to, nextAttemptAt: to, warnedAt: null })
         .where(and(eq(grants.id, id), eq(grants.status, 'active'), eq(grants.expiresAt, from)))
         .returning();
       return row ?? null;
@@ -130,6 +130,22 @@ export function grantsRepo(db: Db) {
         byStatus: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])),
         stuck: rows.filter((r) => r.status === 'revoking').reduce((sum, r) => sum + Number(r.stuck), 0),
       };
+    },
+
+    /** Active grants ending before `until` whose holder has not been warned; long enough to be worth a warning. */
+    async listEndingSoon(now: Date, until: Date, minDurationMs: number, limit: number): Promise<Grant[]> {
+      return db
+        .select()
+        .from(grants)
+        .where(and(eq(grants.status, 'active'), isNull(grants.warnedAt), gt(grants.expiresAt, now), lte(grants.expiresAt, until), gt(grants.durationMs, minDurationMs)))
+        .orderBy(asc(grants.expiresAt))
+        .limit(limit);
+    },
+
+    /** Stamps the expiry warning once per window (compare-and-set on the stamp being empty). */
+    async markWarned(id: string, now: Date): Promise<boolean> {
+      const rows = await db.update(grants).set({ warnedAt: now }).where(and(eq(grants.id, id), eq(grants.status, 'active'), isNull(grants.warnedAt))).returning({ id: grants.id });
+      return rows.length === 1;
     },
 
     /** Stamps the revocation alert once (compare-and-set on the stamp being empty). */

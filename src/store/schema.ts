@@ -91,6 +91,8 @@ export const grants = pgTable(
     revokingSince: ts('revoking_since'),
     /** When the security channel was told that revocation keeps failing (once per grant). */
     alertedAt: ts('alerted_at'),
+    /** When the holder was told the window is about to end (once per window; an extension clears it). */
+    warnedAt: ts('warned_at'),
     /** A claim on this grant's provider work; another process may take it once the lease ends. */
     leaseOwner: text('lease_owner'),
     leaseUntil: ts('lease_until'),

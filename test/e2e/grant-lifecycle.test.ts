@@ -83,6 +83,23 @@ resources:
     await h.eventually(async () => (await grantRow(grantId)).expires_at.getTime() === before.getTime() + 90 * 60_000, 'approved extension');
   });
 
+  it('warns the holder ten minutes before the end, once per window, with Extend and Release', async () => {
+    const [{ id: grantId }] = (await h.sql<{ id: string }>(`SELECT id FROM grants WHERE status = 'active'`)) as [{ id: string }];
+    const { expires_at: endsAt } = await grantRow(grantId);
+    h.clock.set(new Date(endsAt.getTime() - 11 * 60_000));
+    await h.keycard.scheduler.runNow('warn-expiring-grants');
+    await h.settle();
+    const warningsNow = () => h.slack.messagesIn('UANA').filter((m) => visibleText(m).includes('Need more time?'));
+    expect(warningsNow()).toHaveLength(0);
+
+    h.clock.advance(2 * 60_000);
+    await h.keycard.scheduler.runNow('warn-expiring-grants');
+    await h.keycard.scheduler.runNow('warn-expiring-grants');
+    await h.settle();
+    expect(warningsNow()).toHaveLength(1);
+    expect(buttonsOf(warningsNow()[0]!).map((b) => [b.text.text, b.value])).toEqual([['Extend', grantId], ['Release now', grantId]]);
+  });
+
   it('refuses to release someone else’s grant, then releases the holder’s own at once', async () => {
     const [{ id: grantId }] = await h.sql<{ id: string }>(`SELECT id FROM grants WHERE status = 'active'`) as [{ id: string }];
     const stranger = h.click('UBOB', ACTION.release, grantId);

@@ -33,6 +33,7 @@ function aGrant(overrides: Partial<Grant> = {}): Grant {
     lastError: null,
     revokingSince: null,
     alertedAt: null,
+    warnedAt: null,
     createdAt: NOW,
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import type { AccessRequest, Grant } from '../../domain/types.js';
-import { context, section, type Block } from './blocks.js';
+import { actions, button, context, section, type Block } from './blocks.js';
+import { ACTION, BLOCK } from '../ids.js';
 import { durationWords, escapeKeepingUserMentions, escapeText, mention, plain, quote, slackDate } from './format.js';
 
 /** Direct messages that tell a person something happened to their request or access. */
@@ -90,4 +91,18 @@ export function revocationStuckAlert(grant: Grant): Notice {
     `🚨 *Access that should have ended is still there.* Removing ${mention(grant.holderId)}’s access to \`${grant.resource}\` (as \`${escapeText(grant.identity)}\` on \`${grant.providerName}\`) has failed ${grant.attempts} times${since ? ` since ${slackDate(since)}` : ''}.\n*Last error*\n${quote(grant.lastError ?? 'unknown')}`,
     `Keycard keeps retrying with backoff and marks it revoked only when the provider confirms. Check the provider’s credentials and reachability. Grant \`${grant.id.slice(0, 8)}\`.`,
   );
+}
+
+/** Shortly before access ends: when, and the two things the holder can do about it right here. */
+export function expiringNotice(grant: Grant): Notice {
+  return {
+    text: plain(`Ending soon: ${grant.resource} at ${grant.expiresAt!.toISOString()}`),
+    blocks: [
+      section(`⏳ Your access to \`${grant.resource}\` ends ${slackDate(grant.expiresAt!)}. Need more time? Extending goes through the same approvals as the request did.`),
+      actions(BLOCK.requesterActions, [
+        button({ text: 'Extend', actionId: ACTION.extend, value: grant.id, accessibilityLabel: `Ask for more time on ${grant.resource}` }),
+        button({ text: 'Release now', actionId: ACTION.release, value: grant.id, style: 'danger', accessibilityLabel: `End your access to ${grant.resource} now` }),
+      ]),
+    ],
+  };
 }
