@@ -8,6 +8,7 @@ export const ACTION = {
   release: 'grant_release',
   revoke: 'grant_revoke',
   confirmBreakGlass: 'break_glass_confirm',
+  requestAgain: 'request_again',
 } as const;
 
 export const VIEW = {

@@ -107,6 +107,23 @@ resources:
     expect(await h.sql(`SELECT id FROM grants`)).toEqual([]);
   });
 
+  it('offers the requester “Request again”, which opens the form filled in as before (and only for them)', async () => {
+    const denial = h.slack.messagesIn('UANA').find((m) => visibleText(m).includes('*denied*'))!;
+    const again = (denial.blocks.find((b) => b.type === 'actions')!.elements as Array<{ action_id: string; value: string }>)[0]!;
+    expect(again.action_id).toBe(ACTION.requestAgain);
+    const stranger = h.click('UBOB', ACTION.requestAgain, again.value);
+    await stranger.response;
+    expect((await h.slack.waitFor(() => h.slack.responsesTo(stranger.responseName)[0], 'refusal')).text).toMatch(/Only the person who asked/);
+
+    const before = h.slack.callsOf('views.open').length;
+    await (await h.click('UANA', ACTION.requestAgain, again.value)).response;
+    const open = await h.slack.waitFor(() => h.slack.callsOf('views.open')[before], 'the prefilled form');
+    const blocks = JSON.parse(String(open.args.view)).blocks;
+    expect(blocks[0].element.initial_option.value).toBe('prod-db-readonly');
+    expect(blocks[1].element.initial_value).toBe('2h');
+    expect(blocks[2].element.initial_value).toBe('rotate keys for INC-77');
+  });
+
   it('a deny form submitted by someone who is not an approver changes nothing', async () => {
     const { response } = h.command('UANA', 'request prod-db-readonly 1h second try');
     await response;

@@ -9,7 +9,8 @@ import { findGrant } from '../../services/find-grant.js';
 import { releaseGrant } from '../../services/release-grant.js';
 import { requestExtension } from '../../services/request-extension.js';
 import { ACTION, BLOCK, VIEW } from '../ids.js';
-import { extendModal, revokeModal } from '../views/modals.js';
+import { extendModal, requestableFrom, requestModal, revokeModal } from '../views/modals.js';
+import { requestAgain } from '../../services/request-again.js';
 import { errorReply } from '../views/replies.js';
 import { fieldError, replyForError, replyPrivately } from './reply.js';
 
@@ -45,6 +46,13 @@ export function registerSelfService(app: App, deps: ServiceDeps): void {
     if (grant.holderId !== userId) throw new DomainError('not_holder', `${userId} does not hold ${grant.id}`);
     const resource = deps.policy.resources[grant.resource];
     await client.views.open({ trigger_id: triggerId, view: extendModal(grant, resource?.duration.defaultMs ?? 3_600_000) as never });
+    return null;
+  });
+
+  onButton(ACTION.requestAgain, async ({ userId, value, triggerId, client }) => {
+    const { earlier, requestable } = await requestAgain(deps, { requestId: value, userId });
+    const view = requestModal(requestableFrom(requestable), earlier.resource, { durationMs: earlier.durationMs, reason: earlier.reason });
+    await client.views.open({ trigger_id: triggerId, view: view as never });
     return null;
   });
 

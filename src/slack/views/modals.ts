@@ -22,7 +22,12 @@ const MAX_OPTIONS = 100;
  * The request form: resource (only those this person may request), duration (the resource's default,
  * with its maximum as a hint), reason (required). Picking a resource re-renders the duration field.
  */
-export function requestModal(resources: readonly RequestableResource[], selected?: string): Record<string, unknown> {
+export function requestModal(
+  resources: readonly RequestableResource[],
+  selected?: string,
+  /** From an earlier request ("Request again"): its duration (capped at today's maximum) and reason. */
+  prefill: { durationMs?: number; reason?: string } = {},
+): Record<string, unknown> {
   const chosen = resources.find((r) => r.name === selected);
   const option = (r: RequestableResource) => ({
     text: plainText(r.name.slice(0, 75)),
@@ -52,7 +57,7 @@ export function requestModal(resources: readonly RequestableResource[], selected
         type: 'plain_text_input',
         action_id: 'value',
         placeholder: plainText('e.g. 1h'),
-        ...(chosen ? { initial_value: formatDurationShort(chosen.defaultMs) } : {}),
+        ...(chosen ? { initial_value: formatDurationShort(Math.min(prefill.durationMs ?? chosen.defaultMs, chosen.maxMs)) } : {}),
       },
     },
     {
@@ -66,6 +71,7 @@ export function requestModal(resources: readonly RequestableResource[], selected
         multiline: true,
         max_length: 2_000,
         placeholder: plainText('e.g. investigating INC-42: checkout errors since 14:00'),
+        ...(prefill.reason ? { initial_value: prefill.reason.slice(0, 2_000) } : {}),
       },
     },
   ];

@@ -9,10 +9,14 @@ export interface Notice {
   blocks: Block[];
 }
 
-const notice = (text: string, body: string, footer?: string): Notice => ({
+const notice = (text: string, body: string, footer?: string, buttons: Block[] = []): Notice => ({
   text: plain(text),
-  blocks: [section(body), ...(footer ? [context(footer)] : [])],
+  blocks: [section(body), ...(footer ? [context(footer)] : []), ...(buttons.length > 0 ? [actions(BLOCK.requesterActions, buttons)] : [])],
 });
+
+/** Opens the request form filled in as the earlier request was. */
+const requestAgain = (requestId: string, resource: string): Block =>
+  button({ text: 'Request again', actionId: ACTION.requestAgain, value: requestId, accessibilityLabel: `Request ${resource} again` });
 
 export function decisionNotice(request: AccessRequest): Notice {
   if (request.status === 'approved' && request.kind === 'extension') {
@@ -30,7 +34,8 @@ export function decisionNotice(request: AccessRequest): Notice {
     return notice(
       `Denied: ${request.resource}`,
       `❌ Your request for \`${request.resource}\` was *denied* by ${mention(request.decidedBy ?? 'unknown')}.${request.decisionReason ? `\n*Reason*\n${quote(request.decisionReason)}` : ''}`,
-      'You can ask again with `/access request` if the reason no longer applies.',
+      'You can ask again if the reason no longer applies.',
+      [requestAgain(request.id, request.resource)],
     );
   }
   return expiredNotice(request);
@@ -40,7 +45,8 @@ export function expiredNotice(request: AccessRequest): Notice {
   return notice(
     `Expired: ${request.resource}`,
     `⌛ Your request for \`${request.resource}\` *expired*: nobody decided by ${slackDate(request.decidedAt ?? request.expiresAt)}.`,
-    'Ask again with `/access request`, or reach an approver directly if it is urgent.',
+    'Ask again, or reach an approver directly if it is urgent.',
+    [requestAgain(request.id, request.resource)],
   );
 }
 
@@ -57,7 +63,8 @@ export function grantEndedNotice(grant: Grant): Notice {
   return notice(
     `Ended: ${grant.resource}`,
     `⌛ Your access to \`${grant.resource}\` *ended* ${slackDate(grant.endedAt!)}${why}.`,
-    'Need it again? `/access request` files a new request.',
+    'Need it again? A new request goes through the same approvals.',
+    [requestAgain(grant.requestId, grant.resource)],
   );
 }
 
