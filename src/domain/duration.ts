@@ -1,6 +1,8 @@
 import { DomainError } from './errors.js';
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** No access window, TTL or schedule needs more than a year; past this, dates stop being dates. */
+const LONGEST_MS = 366 * UNIT_MS.d;
 type Unit = keyof typeof UNIT_MS;
 
 /** Parses `90s`, `30m`, `2h`, `1d`, and combinations such as `1h30m`. */
@@ -15,6 +17,9 @@ export function parseDuration(text: string): number {
   let total = 0;
   for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhd])/g)) {
     total += Number(amount) * UNIT_MS[unit as Unit];
+  }
+  if (total > LONGEST_MS) {
+    throw new DomainError('invalid_duration', `"${text}" is longer than a year; write at most 366d`, { input: text });
   }
   if (total <= 0) {
     throw new DomainError('invalid_duration', `"${text}" is not a positive duration`, { input: text });

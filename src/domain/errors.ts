@@ -13,6 +13,8 @@ export type DomainErrorCode =
   | 'duration_too_short'
   /** A request must say why. */
   | 'reason_required'
+  /** The reason is longer than approvers can be asked to read. `details.maxLength`. */
+  | 'reason_too_long'
   /** The policy does not let this person request this resource. */
   | 'not_allowed_to_request'
   /** The provider has no identity for this person (no email, no mapping). */

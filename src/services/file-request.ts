@@ -16,7 +16,7 @@ export function checkReason(text: string): string {
   const reason = text.trim();
   if (reason === '') throw new DomainError('reason_required', 'a request must say why access is needed');
   if (reason.length > MAX_REASON_LENGTH) {
-    throw new DomainError('reason_required', `the reason is longer than ${MAX_REASON_LENGTH} characters`, { maxLength: MAX_REASON_LENGTH });
+    throw new DomainError('reason_too_long', `the reason is longer than ${MAX_REASON_LENGTH} characters`, { maxLength: MAX_REASON_LENGTH });
   }
   return reason;
 }

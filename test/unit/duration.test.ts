@@ -79,3 +79,11 @@ describe('formatDurationShort', () => {
     }
   });
 });
+
+describe('parseDuration bounds', () => {
+  it('refuses durations longer than a year, which would make dates that are not dates', () => {
+    expect(parseDuration('366d')).toBe(366 * 86_400_000);
+    expect(() => parseDuration('367d')).toThrow(expect.objectContaining({ code: 'invalid_duration' }));
+    expect(() => parseDuration('99999999999d')).toThrow(expect.objectContaining({ code: 'invalid_duration' }));
+  });
+});

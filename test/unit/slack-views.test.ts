@@ -143,7 +143,7 @@ describe('notices and modals', () => {
 
 describe('error texts', () => {
   const codes: DomainErrorCode[] = [
-    'unknown_resource', 'invalid_duration', 'duration_too_long', 'duration_too_short', 'reason_required', 'not_allowed_to_request',
+    'unknown_resource', 'invalid_duration', 'duration_too_long', 'duration_too_short', 'reason_required', 'reason_too_long', 'not_allowed_to_request',
     'unmapped_identity', 'duplicate_request', 'no_approvers', 'request_not_found', 'grant_not_found', 'already_decided', 'not_an_approver',
     'self_approval', 'already_voted', 'not_requester', 'not_holder', 'grant_not_active', 'not_authorized', 'break_glass_not_allowed',
     'extension_too_long', 'ambiguous_id',

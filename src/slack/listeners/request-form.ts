@@ -13,6 +13,7 @@ const FIELD_OF: Partial<Record<DomainErrorCode, string>> = {
   duration_too_long: BLOCK.duration,
   duration_too_short: BLOCK.duration,
   reason_required: BLOCK.reason,
+  reason_too_long: BLOCK.reason,
 };
 
 /** The request modal: re-rendered when a resource is picked; validated at the field on submit. */

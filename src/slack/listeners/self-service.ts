@@ -81,7 +81,7 @@ export function registerSelfService(app: App, deps: ServiceDeps): void {
       });
       await ack();
     } catch (error) {
-      const field = isDomainError(error) && error.code !== 'reason_required' ? BLOCK.duration : BLOCK.reason;
+      const field = isDomainError(error) && !error.code.startsWith('reason_') ? BLOCK.duration : BLOCK.reason;
       await ack({ response_action: 'errors', errors: { [field]: fieldError(error, deps, body.user.id) } });
     }
   });

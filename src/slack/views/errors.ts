@@ -20,7 +20,9 @@ export function domainErrorText(error: DomainError): string {
     case 'duration_too_short':
       return `That is shorter than this resource allows: at least ${formatDurationShort(Number(d.minMs))}.`;
     case 'reason_required':
-      return d.maxLength ? `Please keep the reason under ${d.maxLength} characters.` : 'Please say why you need access: the reason is required and kept in the audit log.';
+      return 'Please say why you need access: the reason is required and kept in the audit log.';
+    case 'reason_too_long':
+      return `Please keep the reason under ${Number(d.maxLength)} characters; a ticket link can carry the rest.`;
     case 'not_allowed_to_request':
       return `The policy does not let you request \`${escapeText(String(d.resource))}\`. Ask its owners if you think it should.`;
     case 'unmapped_identity':
