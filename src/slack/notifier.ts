@@ -156,9 +156,9 @@ export class SlackNotifier implements NotificationSink {
   private async remind(requestId: string): Promise<void> {
     const details = await this.details(requestId);
     if (details.request.status !== 'pending') return;
-    const notice = reminderNotice(details.request);
     for (const copy of await this.copies(details)) {
       if (copy.audience !== 'approver') continue;
+      const notice = reminderNotice(details.request, { mentionApprovers: copy.key.startsWith('channel:') });
       const parent = await this.deps.store.messages.find(requestId, copy.key);
       if (!parent || (await this.deps.store.messages.find(requestId, `reminder:${copy.key}`))) continue;
       await this.post(requestId, `reminder:${copy.key}`, parent.channel, notice, parent.ts);

@@ -149,6 +149,10 @@ resources:
     const reminders = h.slack.callsOf('chat.postMessage').filter((c) => String(c.args.text).startsWith('Reminder'));
     expect(reminders.map((c) => c.args.channel).sort()).toEqual(['C0DBREQ', 'UBOB', 'UCY']); // once each, though the job ran twice
     expect(reminders.every((c) => c.args.thread_ts)).toBe(true);
+    // In the shared channel the approvers are named; in their own DMs they need not be.
+    const inChannel = JSON.stringify(reminders.find((c) => c.args.channel === 'C0DBREQ')!.args.blocks);
+    expect(inChannel).toContain('<@UBOB> or <@UCY>: Still waiting');
+    expect(JSON.stringify(reminders.find((c) => c.args.channel === 'UBOB')!.args.blocks)).not.toContain('<@UBOB>');
 
     h.clock.advance(2 * 3_600_000);
     await h.keycard.scheduler.runNow('remind-and-escalate');

@@ -1,7 +1,7 @@
 import type { AccessRequest, Grant } from '../../domain/types.js';
 import { actions, button, context, section, type Block } from './blocks.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { durationWords, escapeKeepingUserMentions, escapeText, mention, plain, quote, slackDate } from './format.js';
+import { durationWords, escapeKeepingUserMentions, escapeText, mention, mentionList, plain, quote, slackDate } from './format.js';
 
 /** Direct messages that tell a person something happened to their request or access. */
 export interface Notice {
@@ -83,10 +83,12 @@ export function extendedNotice(grant: Grant): Notice {
   );
 }
 
-export function reminderNotice(request: AccessRequest): Notice {
+/** In a shared channel the approvers are named, so the nudge reaches them; in their own DM it need not. */
+export function reminderNotice(request: AccessRequest, options: { mentionApprovers?: boolean } = {}): Notice {
+  const who = options.mentionApprovers ? `${mentionList(request.approverIds, 'or')}: ` : '';
   return notice(
     `Reminder: ${request.requesterName} is waiting for ${request.resource}`,
-    `⏰ Still waiting: ${mention(request.requesterId)} asked for \`${request.resource}\` ${slackDate(request.createdAt)}. The request expires ${slackDate(request.expiresAt)} if nobody decides.`,
+    `⏰ ${who}Still waiting: ${mention(request.requesterId)} asked for \`${request.resource}\` ${slackDate(request.createdAt)}. The request expires ${slackDate(request.expiresAt)} if nobody decides.`,
   );
 }
 
