@@ -12,6 +12,7 @@ import { registerRequestForm } from './listeners/request-form.js';
 import { registerReviewActions } from './listeners/review-actions.js';
 import { reviewSubcommands } from './listeners/subcommands-reviews.js';
 import { identitySubcommands } from './listeners/subcommands-identity.js';
+import { registerHome } from './listeners/home.js';
 import { registerSelfService } from './listeners/self-service.js';
 import { guardReplays } from './replay-guard.js';
 import { auditSignatureRefusals } from './signature-refusals.js';
@@ -66,6 +67,7 @@ export function createSlackApp({ config, deps, logger, routes, client }: SlackAp
   registerDecisions(app, deps);
   registerReviewActions(app, deps);
   registerSelfService(app, deps);
+  registerHome(app, deps);
   registerLifecycleEvents(app, deps);
   app.error(async (error) => {
     logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');

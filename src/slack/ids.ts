@@ -9,6 +9,7 @@ export const ACTION = {
   revoke: 'grant_revoke',
   confirmBreakGlass: 'break_glass_confirm',
   requestAgain: 'request_again',
+  homeRequest: 'home_request',
 } as const;
 
 export const VIEW = {
@@ -27,4 +28,5 @@ export const BLOCK = {
   requesterActions: 'requester_actions',
   review: 'break_glass_review',
   revokeReason: 'revoke_reason',
+  home: 'home',
 } as const;

@@ -3,6 +3,7 @@ import { postgresAvailable } from '../support/databases.js';
 import { buttonsOf, visibleText } from '../support/fake-slack.js';
 import { Harness } from '../support/harness.js';
 import { ACTION, BLOCK, VIEW } from '../../src/slack/ids.js';
+import { sendEvent } from '../support/slack-requests.js';
 
 const available = await postgresAvailable();
 
@@ -54,6 +55,16 @@ resources:
     const { grantId } = await approvedGrant('request db 1h first');
     const copy = h.slack.messagesIn('UANA').find((m) => buttonsOf(m).length > 0)!;
     expect(buttonsOf(copy).map((b) => [b.text.text, b.value])).toEqual([['Extend', grantId], ['Release', grantId]]);
+  });
+
+  it('shows “My access” on the Home tab: what is held, until when, with Extend and Release', async () => {
+    await sendEvent(h.target, { type: 'app_home_opened', user: 'UANA', channel: 'D0ANA', tab: 'home', event_ts: '1.0' });
+    const publish = await h.slack.waitFor(() => h.slack.callsOf('views.publish')[0], 'views.publish');
+    expect(publish.args.user_id).toBe('UANA');
+    const view = JSON.parse(String(publish.args.view)) as { type: string; blocks: Array<Record<string, unknown>> };
+    expect(view.type).toBe('home');
+    expect(JSON.stringify(view.blocks)).toMatch(/`db` as `[^`]+` — 🟢 active until <!date/);
+    expect(buttonsOf(view).map((b) => b.text.text)).toEqual(['Request access', 'Extend', 'Release']);
   });
 
   it('extends through the same policy: short extensions auto-approve, the end moves, never past max_total', async () => {

@@ -42,6 +42,7 @@ const REQUIRED_ARGS: Record<string, string[]> = {
   'chat.postEphemeral': ['channel', 'user'],
   'views.open': ['trigger_id', 'view'],
   'views.update': ['view'],
+  'views.publish': ['user_id', 'view'],
   'users.info': ['user'],
   'users.profile.get': ['user'], // optional in Slack (defaults to the caller), but Keycard always names the user
   'usergroups.users.list': ['usergroup'],
@@ -226,6 +227,7 @@ export class FakeSlack {
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
       case 'views.open':
       case 'views.update':
+      case 'views.publish':
         return { ok: true, view: { id: `V${this.nextView++}`, hash: `h${this.nextView}`, ...(JSON.parse(String(args.view)) as object) } };
       default:
         return { ok: false, error: 'unknown_method' };

@@ -173,3 +173,21 @@ describe('parseTargetDurationReason', () => {
     expect(parseTargetDurationReason('   ')).toBeNull();
   });
 });
+
+describe('the Home tab', () => {
+  it('says plainly when there is nothing, and always offers to request', async () => {
+    const { homeView } = await import('../../src/slack/views/home.js');
+    const empty = homeView({ grants: [], pending: [] }) as { type: string; blocks: Array<Record<string, unknown>> };
+    expect(empty.type).toBe('home');
+    expect(text(empty.blocks)).toContain('You hold no access through Keycard right now');
+    expect(buttons(empty.blocks).map((b) => b.action_id)).toEqual([ACTION.homeRequest]);
+  });
+
+  it('lists pending requests with Cancel, and stays within Slack’s 100 blocks', async () => {
+    const { homeView } = await import('../../src/slack/views/home.js');
+    const pending = Array.from({ length: 80 }, () => aRequest());
+    const view = homeView({ grants: [aGrant()], pending }) as { blocks: Array<Record<string, unknown>> };
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    expect(buttons(view.blocks).map((b) => b.action_id).slice(0, 4)).toEqual([ACTION.homeRequest, ACTION.extend, ACTION.release, ACTION.cancel]);
+  });
+});
