@@ -4,12 +4,14 @@ import type { Grant } from '../domain/types.js';
 import { DeliveryError, type NotificationSink } from '../services/deliver-notifications.js';
 import { describeRequest, type RequestDetails } from '../services/describe-request.js';
 import type { ServiceDeps } from '../services/deps.js';
+import { listMyAccess } from '../services/list-my-access.js';
 import type { Notification } from '../services/notifications.js';
 import { LifecycleNotifier } from './lifecycle-notifier.js';
 import { ReviewNotifier } from './review-notifier.js';
 import { resolvePeople } from '../services/resolve-people.js';
 import type { Block } from './views/blocks.js';
 import { decisionNotice, expiredNotice, expiringNotice, extendedNotice, grantActiveNotice, grantEndedNotice, grantFailedNotice, reminderNotice, revocationStuckAlert, type Notice } from './views/notices.js';
+import { homeView } from './views/home.js';
 import { requestMessage, type Audience } from './views/request-message.js';
 
 /** Slack errors that retrying will not fix. */
@@ -150,6 +152,12 @@ export class SlackNotifier implements NotificationSink {
         await this.post(requestId, copy.key, copy.channel, message);
       }
     }
+    await this.refreshHome(details.request.requesterId);
+  }
+
+  /** Keeps the requester's Home tab ("My access") current without waiting for them to reopen it. */
+  private async refreshHome(userId: string): Promise<void> {
+    await this.client.views.publish({ user_id: userId, view: homeView(await listMyAccess(this.deps, userId)) as never });
   }
 
   /** A reminder threaded under each approver copy, so the nudge lands where the decision is made. */

@@ -58,13 +58,19 @@ resources:
   });
 
   it('shows “My access” on the Home tab: what is held, until when, with Extend and Release', async () => {
+    const before = h.slack.callsOf('views.publish').length;
     await sendEvent(h.target, { type: 'app_home_opened', user: 'UANA', channel: 'D0ANA', tab: 'home', event_ts: '1.0' });
-    const publish = await h.slack.waitFor(() => h.slack.callsOf('views.publish')[0], 'views.publish');
+    const publish = await h.slack.waitFor(() => h.slack.callsOf('views.publish')[before], 'views.publish');
     expect(publish.args.user_id).toBe('UANA');
     const view = JSON.parse(String(publish.args.view)) as { type: string; blocks: Array<Record<string, unknown>> };
     expect(view.type).toBe('home');
     expect(JSON.stringify(view.blocks)).toMatch(/`db` as `[^`]+` — 🟢 active until <!date/);
     expect(buttonsOf(view).map((b) => b.text.text)).toEqual(['Request access', 'Extend', 'Release']);
+
+    // It also follows changes without being reopened: the notifier had already published it on activation.
+    const published = h.slack.callsOf('views.publish').slice(0, before).filter((c) => c.args.user_id === 'UANA');
+    expect(published.length).toBeGreaterThan(0);
+    expect(String(published.at(-1)!.args.view)).toMatch(/active until/);
   });
 
   it('extends through the same policy: short extensions auto-approve, the end moves, never past max_total', async () => {
