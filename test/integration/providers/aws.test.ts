@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { awsKind, AwsProvider } from '../../../src/providers/aws/aws-provider.js';
-import { ProviderError } from '../../../src/providers/types.js';
 import { AWS_TEST_CREDENTIALS, AwsFake, awsFailures } from '../../support/fakes/aws-fake.js';
-import { providerConformance } from './conformance.js';
+import { providerConformance, providerFailure } from './conformance.js';
 
 const REGION = 'eu-west-1';
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-1111111111111111';
@@ -70,11 +69,6 @@ describe('aws specifics', () => {
     expect(fake.http.violations).toEqual([]);
   });
 
-  const failure = async (call: Promise<unknown>) => {
-    const error = await call.then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  };
   const targets = (from = 0) => fake.http.calls.slice(from).map((c) => String(c.headers['x-amz-target']).split('.')[1]);
 
   it('looks the user up, creates the assignment and polls until SUCCEEDED, with the documented wire format', async () => {
@@ -101,7 +95,7 @@ describe('aws specifics', () => {
 
   it('classifies ThrottlingException (429) as retryable, with Identity Store’s Retry-After', async () => {
     fake.failNext(awsFailures.identityThrottled(7));
-    const error = await failure(provider(fake).grant('ana', SPEC));
+    const error = await providerFailure(provider(fake).grant('ana', SPEC));
     expect(error.retryable).toBe(true);
     expect(error.retryAfterMs).toBe(7_000);
     expect(error.message).toMatch(/ThrottlingException/);
@@ -111,9 +105,9 @@ describe('aws specifics', () => {
     const p = provider(fake);
     for (const [inject, retryable] of [[awsFailures.conflict(), true], [awsFailures.internal(), true], [awsFailures.accessDenied(), false]] as const) {
       fake.failNext(inject, (c) => c.headers['x-amz-target'] === 'SWBExternalService.CreateAccountAssignment');
-      expect((await failure(p.grant('ana', SPEC))).retryable).toBe(retryable);
+      expect((await providerFailure(p.grant('ana', SPEC))).retryable).toBe(retryable);
     }
-    const invalid = await failure(p.grant('ana', { account_id: '12345', permission_set_arn: PS }));
+    const invalid = await providerFailure(p.grant('ana', { account_id: '12345', permission_set_arn: PS }));
     expect(invalid.retryable).toBe(false);
   });
 
@@ -124,12 +118,12 @@ describe('aws specifics', () => {
 
   it('classifies a timeout as retryable', async () => {
     fake.failNext(awsFailures.timeout());
-    const error = await failure(provider(fake, { timeout_ms: 200 }).listHolders(SPEC));
+    const error = await providerFailure(provider(fake, { timeout_ms: 200 }).listHolders(SPEC));
     expect(error.retryable).toBe(true);
   });
 
   it('reports an unknown user as permanent on grant and as nothing to do on revoke', async () => {
-    const error = await failure(provider(fake).grant('nobody', SPEC));
+    const error = await providerFailure(provider(fake).grant('nobody', SPEC));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/no user with userName "nobody"/);
     await provider(fake).revoke('nobody', SPEC);
@@ -137,11 +131,11 @@ describe('aws specifics', () => {
 
   it('a FAILED creation is permanent with AWS’s reason; a FAILED creation naming a conflict is retryable', async () => {
     fake.failNextAssignment('Received a 404 status error: Not supported policy arn:aws:iam::aws:policy/NoSuchPolicy');
-    const permanent = await failure(provider(fake).grant('ana', SPEC));
+    const permanent = await providerFailure(provider(fake).grant('ana', SPEC));
     expect(permanent.retryable).toBe(false);
     expect(permanent.message).toMatch(/Not supported policy/);
     fake.failNextAssignment('ConflictException: another assignment operation is in progress');
-    expect((await failure(provider(fake).grant('ana', SPEC))).retryable).toBe(true);
+    expect((await providerFailure(provider(fake).grant('ana', SPEC))).retryable).toBe(true);
     expect(await provider(fake).listHolders(SPEC)).toEqual([]);
   });
 
@@ -149,7 +143,7 @@ describe('aws specifics', () => {
     const p = provider(fake);
     await p.grant('ana', SPEC);
     fake.failNextAssignment('Request failed: unexpected error');
-    expect((await failure(p.revoke('ana', SPEC))).retryable).toBe(true);
+    expect((await providerFailure(p.revoke('ana', SPEC))).retryable).toBe(true);
     await p.revoke('ana', SPEC);
     expect(await p.listHolders(SPEC)).toEqual([]);
   });
@@ -157,7 +151,7 @@ describe('aws specifics', () => {
   it('gives up waiting (retryably) when the request stays IN_PROGRESS past poll_timeout_ms', async () => {
     const slow = await startFake({ pollsUntilDone: 1_000 });
     try {
-      const error = await failure(provider(slow, { poll_timeout_ms: 150 }).grant('ana', SPEC));
+      const error = await providerFailure(provider(slow, { poll_timeout_ms: 150 }).grant('ana', SPEC));
       expect(error.retryable).toBe(true);
       expect(error.message).toMatch(/still in progress/);
     } finally {

@@ -28,6 +28,13 @@ export interface ConformanceTarget {
 /** Grant blocks no kind may accept: not an object, or an object with a key the kind does not know. */
 const MALFORMED_KEY = 'keycard_conformance_unknown_key';
 
+/** Awaits a provider call that must fail, and returns its ProviderError (failing the test otherwise). */
+export async function providerFailure(call: Promise<unknown>): Promise<ProviderError> {
+  const error = await call.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
+}
+
 export function providerConformance(target: ConformanceTarget): void {
   describe(`provider conformance: ${target.name}`, () => {
     let fixture: ConformanceFixture | undefined;

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { githubKind, GithubProvider } from '../../../src/providers/github/github-provider.js';
-import { ProviderError } from '../../../src/providers/types.js';
 import { GithubFake, githubFailures } from '../../support/fakes/github-fake.js';
 import { testRsaKeys } from '../../support/fakes/jwt.js';
-import { providerConformance, type ConformanceFixture } from './conformance.js';
+import { providerConformance, providerFailure, type ConformanceFixture } from './conformance.js';
 
 const keys = testRsaKeys();
 const APP = { appId: 123456, installationId: 987654 };
@@ -86,11 +85,6 @@ describe('github specifics', () => {
     vi.useRealTimers();
   });
 
-  const failure = async (call: Promise<unknown>) => {
-    const error = await call.then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  };
 
   it('sends the documented headers and body on PUT', async () => {
     const provider = tokenProvider(fake);
@@ -106,7 +100,7 @@ describe('github specifics', () => {
 
   it('classifies 429 with Retry-After as retryable and carries the wait', async () => {
     fake.failNext(githubFailures.secondaryRateLimit());
-    const error = await failure(tokenProvider(fake).listHolders({ team: 'platform-admins' }));
+    const error = await providerFailure(tokenProvider(fake).listHolders({ team: 'platform-admins' }));
     expect(error.retryable).toBe(true);
     expect(error.retryAfterMs).toBe(30_000);
     expect(error.message).toMatch(/retry after 30s/);
@@ -114,21 +108,21 @@ describe('github specifics', () => {
 
   it('classifies a primary rate limit (403, x-ratelimit-remaining 0) as retryable until the reset', async () => {
     fake.failNext(githubFailures.primaryRateLimit());
-    const error = await failure(tokenProvider(fake).grant('octo-ana', { team: 'platform-admins' }));
+    const error = await providerFailure(tokenProvider(fake).grant('octo-ana', { team: 'platform-admins' }));
     expect(error.retryable).toBe(true);
     expect(error.retryAfterMs).toBeGreaterThan(590_000);
   });
 
   it('classifies a 403 for a missing permission as permanent and names the permission', async () => {
     fake.failNext(githubFailures.missingPermission());
-    const error = await failure(tokenProvider(fake).grant('octo-ana', { team: 'platform-admins' }));
+    const error = await providerFailure(tokenProvider(fake).grant('octo-ana', { team: 'platform-admins' }));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/members=write/);
   });
 
   it('classifies a call that gets no answer as retryable (timeout)', async () => {
     fake.failNext(githubFailures.timeout());
-    const error = await failure(tokenProvider(fake, 300).grant('octo-ana', { team: 'platform-admins' }));
+    const error = await providerFailure(tokenProvider(fake, 300).grant('octo-ana', { team: 'platform-admins' }));
     expect(error.retryable).toBe(true);
   });
 
@@ -142,7 +136,7 @@ describe('github specifics', () => {
   it('treats 404 on DELETE as already gone only when the team is visible', async () => {
     const provider = tokenProvider(fake);
     await provider.revoke('octo-ana', { team: 'platform-admins' });
-    const error = await failure(provider.revoke('octo-ana', { team: 'no-such-team' }));
+    const error = await providerFailure(provider.revoke('octo-ana', { team: 'no-such-team' }));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/cannot see it/);
   });

@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bindingFor, bindingName } from '../../../src/providers/kubernetes/bindings.js';
 import { kubernetesKind, KubernetesProvider } from '../../../src/providers/kubernetes/kubernetes-provider.js';
-import { ProviderError } from '../../../src/providers/types.js';
 import { KubernetesFake, kubeFailures } from '../../support/fakes/kubernetes-fake.js';
 import { selfSignedLocalhost } from '../../support/fakes/tls.js';
-import { providerConformance, type ConformanceFixture } from './conformance.js';
+import { providerConformance, providerFailure, type ConformanceFixture } from './conformance.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.keycard-sa-token';
 const TLS = selfSignedLocalhost();
@@ -67,11 +66,6 @@ describe('kubernetes specifics', () => {
     expect(fake.http.violations).toEqual([]);
   });
 
-  const failure = async (call: Promise<unknown>) => {
-    const error = await call.then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  };
   const spec = { namespace: 'payments', role: 'pod-reader' };
 
   it('creates a labelled RoleBinding with the documented shape', async () => {
@@ -126,7 +120,7 @@ describe('kubernetes specifics', () => {
 
   it('classifies 429 TooManyRequests with Retry-After as retryable', async () => {
     fake.failNext(kubeFailures.tooManyRequests(9));
-    const error = await failure(provider(fake).grant('ana@example.com', spec));
+    const error = await providerFailure(provider(fake).grant('ana@example.com', spec));
     expect(error.retryable).toBe(true);
     expect(error.retryAfterMs).toBe(9_000);
     expect(error.message).toMatch(/TooManyRequests/);
@@ -134,21 +128,21 @@ describe('kubernetes specifics', () => {
 
   it('classifies a 409 Conflict (not AlreadyExists), 500 and a timeout as retryable', async () => {
     fake.failNext(kubeFailures.conflict());
-    expect((await failure(provider(fake).grant('ana@example.com', spec))).retryable).toBe(true);
+    expect((await providerFailure(provider(fake).grant('ana@example.com', spec))).retryable).toBe(true);
     fake.failNext(kubeFailures.internal());
-    expect((await failure(provider(fake).revoke('ana@example.com', spec))).retryable).toBe(true);
+    expect((await providerFailure(provider(fake).revoke('ana@example.com', spec))).retryable).toBe(true);
     fake.failNext(kubeFailures.timeout());
-    expect((await failure(provider(fake, { timeout_ms: 300 }).listHolders(spec))).retryable).toBe(true);
+    expect((await providerFailure(provider(fake, { timeout_ms: 300 }).listHolders(spec))).retryable).toBe(true);
     await provider(fake).revoke('ana@example.com', spec);
   });
 
   it('classifies Forbidden, an unknown namespace and a wrong token as permanent', async () => {
     fake.failNext(kubeFailures.forbidden());
-    expect((await failure(provider(fake).grant('ana@example.com', spec))).retryable).toBe(false);
-    const missing = await failure(provider(fake).grant('ana@example.com', { namespace: 'nowhere', role: 'pod-reader' }));
+    expect((await providerFailure(provider(fake).grant('ana@example.com', spec))).retryable).toBe(false);
+    const missing = await providerFailure(provider(fake).grant('ana@example.com', { namespace: 'nowhere', role: 'pod-reader' }));
     expect(missing.retryable).toBe(false);
     expect(missing.message).toMatch(/namespace does not exist/);
-    const unauthorized = await failure(provider(fake, { token: 'wrong' }).listHolders(spec));
+    const unauthorized = await providerFailure(provider(fake, { token: 'wrong' }).listHolders(spec));
     expect(unauthorized.retryable).toBe(false);
   });
 
@@ -159,7 +153,7 @@ describe('kubernetes specifics', () => {
       subjects: [{ kind: 'User', name: 'mallory@example.com', apiGroup: 'rbac.authorization.k8s.io' }],
       roleRef: { kind: 'Role', name: 'pod-reader', apiGroup: 'rbac.authorization.k8s.io' },
     });
-    const error = await failure(provider(fake).grant('ana@example.com', spec));
+    const error = await providerFailure(provider(fake).grant('ana@example.com', spec));
     expect(error.retryable).toBe(false);
     fake.bindings.delete(`payments/${name}`);
   });

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { oktaKind, OktaProvider } from '../../../src/providers/okta/okta-provider.js';
-import { ProviderError } from '../../../src/providers/types.js';
 import { testRsaKeys } from '../../support/fakes/jwt.js';
 import { OktaFake, oktaFailures } from '../../support/fakes/okta-fake.js';
-import { providerConformance, type ConformanceFixture } from './conformance.js';
+import { providerConformance, providerFailure, type ConformanceFixture } from './conformance.js';
 
 const keys = testRsaKeys();
 const CLIENT_ID = '0oa1serviceapp0000001';
@@ -79,11 +78,6 @@ describe('okta specifics', () => {
     expect(fake.http.violations).toEqual([]);
   });
 
-  const failure = async (call: Promise<unknown>) => {
-    const error = await call.then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  };
 
   it('resolves the login to the user id and sends the documented PUT', async () => {
     fake.http.calls.length = 0;
@@ -98,7 +92,7 @@ describe('okta specifics', () => {
 
   it('classifies 429 as retryable and waits until X-Rate-Limit-Reset', async () => {
     fake.failNext(oktaFailures.rateLimited(45));
-    const error = await failure(tokenProvider(fake).listHolders({ group_id: GROUP }));
+    const error = await providerFailure(tokenProvider(fake).listHolders({ group_id: GROUP }));
     expect(error.retryable).toBe(true);
     expect(error.retryAfterMs).toBeGreaterThan(40_000);
     expect(error.message).toMatch(/E0000047/);
@@ -106,13 +100,13 @@ describe('okta specifics', () => {
 
   it('classifies a timeout as retryable', async () => {
     fake.failNext(oktaFailures.timeout());
-    const error = await failure(tokenProvider(fake, { timeout_ms: 300 }).grant('ana@example.com', { group_id: GROUP }));
+    const error = await providerFailure(tokenProvider(fake, { timeout_ms: 300 }).grant('ana@example.com', { group_id: GROUP }));
     expect(error.retryable).toBe(true);
   });
 
   it('reports an unknown user as permanent on grant and as nothing to do on revoke', async () => {
     const provider = tokenProvider(fake);
-    const error = await failure(provider.grant('nobody@example.com', { group_id: GROUP }));
+    const error = await providerFailure(provider.grant('nobody@example.com', { group_id: GROUP }));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/no Okta user has the login nobody@example.com/);
     await provider.revoke('nobody@example.com', { group_id: GROUP });
@@ -158,7 +152,7 @@ describe('okta specifics', () => {
   it('reports a missing scope as permanent', async () => {
     const narrow = await startFake(['okta.users.read', 'okta.groups.read']);
     try {
-      const error = await failure(oauthProvider(narrow, ['okta.users.read', 'okta.groups.read']).grant('ana@example.com', { group_id: GROUP }));
+      const error = await providerFailure(oauthProvider(narrow, ['okta.users.read', 'okta.groups.read']).grant('ana@example.com', { group_id: GROUP }));
       expect(error.retryable).toBe(false);
       expect(error.message).toMatch(/403 E0000006/);
     } finally {
