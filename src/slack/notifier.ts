@@ -33,7 +33,7 @@ interface Copy {
 export class SlackNotifier implements NotificationSink {
   constructor(
     private readonly client: WebClient,
-    private readonly deps: Pick<ServiceDeps, 'store' | 'policy' | 'directory'>,
+    private readonly deps: Pick<ServiceDeps, 'store' | 'policy' | 'directory' | 'logger'>,
     private readonly clock: Clock,
   ) {}
 
@@ -155,9 +155,17 @@ export class SlackNotifier implements NotificationSink {
     await this.refreshHome(details.request.requesterId);
   }
 
-  /** Keeps the requester's Home tab ("My access") current without waiting for them to reopen it. */
+  /**
+   * Keeps the requester's Home tab ("My access") current without waiting for them to reopen it. Best
+   * effort: the tab is rendered again whenever it is opened, so a failure here (the Home tab turned off
+   * in an older app config, a rate limit) must not hold back the messages that carry the decision.
+   */
   private async refreshHome(userId: string): Promise<void> {
-    await this.client.views.publish({ user_id: userId, view: homeView(await listMyAccess(this.deps, userId)) as never });
+    try {
+      await this.client.views.publish({ user_id: userId, view: homeView(await listMyAccess(this.deps, userId)) as never });
+    } catch (error) {
+      this.deps.logger.debug({ userId, err: (error as Error).message }, 'home tab not refreshed; it renders again when opened');
+    }
   }
 
   /** A reminder threaded under each approver copy, so the nudge lands where the decision is made. */

@@ -118,4 +118,13 @@ resources:
     expect(await h.hasRole(ana, role)).toBe(false);
     expect(await (await get('/metrics')).text()).toMatch(/keycard_expiry_lag_seconds_count 1/);
   });
+
+  it('delivers the messages that matter even when the Home tab cannot be refreshed', async () => {
+    h.slack.throttle('views.publish', 1_000);
+    await (await h.command('UANA', 'request db 1h home tab refused')).response;
+    await h.eventually(async () => (await h.sql(`SELECT id FROM requests WHERE reason = 'home tab refused'`)).length === 1, 'the request');
+    await h.settle(); // would stall on the refused views.publish if the Home tab were not best effort
+    expect(h.slack.messagesIn('UBOB').some((m) => visibleText(m).includes('home tab refused'))).toBe(true);
+    h.slack.throttle('views.publish', 0);
+  });
 });
