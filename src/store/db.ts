@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -18,6 +19,8 @@ export interface Database {
   backend: 'postgres' | 'pglite';
   /** The database's own time: what is due is decided by it, so replicas agree (invariant 7). */
   now(): Promise<Date>;
+  /** How many migrations in `drizzle/` are not applied yet (0 once the schema is current). */
+  migrationsPending(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ async function openPostgres(url: string): Promise<Database> {
     db: db as unknown as Db,
     backend: 'postgres',
     now: () => databaseNow(db as unknown as Db),
+    migrationsPending: () => migrationsPending(db as unknown as Db),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -70,13 +74,22 @@ async function openPglite(dataDir: string): Promise<Database> {
     db: db as unknown as Db,
     backend: 'pglite',
     now: () => databaseNow(db as unknown as Db),
+    migrationsPending: () => migrationsPending(db as unknown as Db),
     close: () => client.close(),
   };
 }
 
 async function databaseNow(db: Db): Promise<Date> {
-  const rows = await db.execute<{ now: string | Date }>(sql`SELECT now() AS now`);
-  const value = (rows as unknown as { rows?: Array<{ now: string | Date }> }).rows?.[0]?.now ??
-    (rows as unknown as Array<{ now: string | Date }>)[0]?.now;
-  return new Date(value as string);
+  return new Date((await firstRow<{ now: string | Date }>(db, sql`SELECT now() AS now`)).now);
+}
+
+async function migrationsPending(db: Db): Promise<number> {
+  const { applied } = await firstRow<{ applied: number }>(db, sql`SELECT count(*)::int AS applied FROM drizzle.__drizzle_migrations`);
+  return Math.max(0, readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length - Number(applied));
+}
+
+/** postgres.js answers `execute` with rows, PGlite with `{ rows }`: the first row either way. */
+async function firstRow<T>(db: Db, query: ReturnType<typeof sql>): Promise<T> {
+  const result = (await db.execute(query)) as unknown as { rows?: T[] } & T[];
+  return (result.rows ?? result)[0]!;
 }

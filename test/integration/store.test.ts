@@ -53,6 +53,7 @@ describe.each(backends)('store on $backend', ({ backend, available }) => {
       expect(ctx.database().backend).toBe(backend);
       const now = await ctx.database().now();
       expect(Math.abs(now.getTime() - Date.now())).toBeLessThan(60_000);
+      expect(await ctx.database().migrationsPending()).toBe(0);
     });
 
     requestsSuite(ctx);
